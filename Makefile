@@ -1,0 +1,48 @@
+# Two commands do all the set-up on a fresh machine with Python 3.10+:
+#   make lab    build .venv if missing, open JupyterLab on notebooks/
+#   make test   build .venv if missing, run every test (unit tests, then every notebook under strict nbval)
+# Also: make course (execute every notebook into build/ and print a table), make execute (developers:
+# refresh the committed outputs), make lint.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=900
+
+.PHONY: venv lab test unit notebooks lint course execute clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed, found " + sys.version)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	# d2l 1.0.3 pins numpy==1.23.5 and more, which break on Python 3.12+: install it without its pins.
+	$(BIN)/python -m pip install --no-deps d2l==1.0.3
+	$(BIN)/python -m pip install --no-deps -e .
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+notebooks: $(STAMP)
+	TQDM_DISABLE=1 $(BIN)/python -m pytest $(NBVAL) notebooks
+
+test: lint unit notebooks
+
+course: $(STAMP)
+	$(BIN)/python tools/course.py build
+
+execute: $(STAMP)
+	$(BIN)/python tools/course.py execute
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,35 @@
+"""d2l_ext: plumbing and tested reference code for the MLP lecture's notebooks.
+
+Public names are re-exported here; see each module for shapes and dtypes.
+"""
+
+from . import backprop
+from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
+from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
+from .data import FashionMNIST, TensorLoader, fashion_mnist, mnist_digits, toy_2d
+from .plots import draw_compute_graph, plot_history
+from .train import History, evaluate, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FashionMNIST",
+    "HandMLP",
+    "History",
+    "TensorLoader",
+    "autograd_graph",
+    "backprop",
+    "data_dir",
+    "default_device",
+    "draw_compute_graph",
+    "evaluate",
+    "fashion_mnist",
+    "fit",
+    "is_offline",
+    "mnist_digits",
+    "plot_history",
+    "saved_tensor_bytes",
+    "seed_everything",
+    "setup_notebook",
+    "toy_2d",
+]

@@ -1,0 +1,125 @@
+"""Run-time configuration: device, seeds, offline mode, data dir, notebook display.
+
+Everything here is read from the environment at call time, so a test (or a
+student) can change ``D2L_EXT_OFFLINE`` or ``D2L_DATA_DIR`` without re-importing.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = [
+    "DEBIAN_FASHION_MNIST_DIR",
+    "data_dir",
+    "default_device",
+    "in_colab",
+    "is_offline",
+    "progress_disabled",
+    "seed_everything",
+    "setup_notebook",
+]
+
+#: Where Debian's ``dataset-fashion-mnist`` package puts its four ``.gz`` files.
+DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def is_offline() -> bool:
+    """True when ``D2L_EXT_OFFLINE`` is set to 1/true/yes/on: then nothing touches the network."""
+    return _env_flag("D2L_EXT_OFFLINE")
+
+
+def progress_disabled() -> bool:
+    """True when progress bars should stay off (``CI`` or ``TQDM_DISABLE`` is set)."""
+    return _env_flag("CI") or _env_flag("TQDM_DISABLE")
+
+
+def in_colab() -> bool:
+    """True inside Google Colab."""
+    try:
+        import google.colab  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def data_dir() -> Path:
+    """The configured data directory (torchvision layout).
+
+    ``D2L_DATA_DIR`` when set, else the user's cache dir
+    (``~/.cache/d2l_ext`` on Linux). Absolute, never relative to the kernel's
+    working directory. Not created here.
+    """
+    configured = os.environ.get("D2L_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("d2l_ext")).resolve()
+
+
+def default_device() -> torch.device:
+    """CUDA when present, then Apple MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int = 0) -> int:
+    """Seed Python's, NumPy's and torch's generators (all devices); return ``seed``.
+
+    Raises TypeError for a non-integer and ValueError for a negative seed.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return seed
+
+
+def _use_png_display() -> None:
+    """Inline figures as PNG (d2l's SVG differs from run to run and defeats nbval)."""
+    try:
+        from matplotlib_inline import backend_inline
+    except ImportError:  # pragma: no cover - not in a notebook environment
+        return
+    backend_inline.set_matplotlib_formats("png")
+
+
+def setup_notebook(seed: int = 0, precision: int = 4) -> torch.device:
+    """One call at the top of every notebook; returns the device to use.
+
+    Seeds everything, makes inline figures PNG (also when d2l asks for SVG),
+    shortens torch's and NumPy's print precision to ``precision`` digits, and
+    keeps threads to the cores there are. Returns :func:`default_device`.
+    """
+    import d2l.torch as d2l
+
+    # d2l.plot calls d2l.use_svg_display() each time it draws; make that PNG.
+    d2l.use_svg_display = _use_png_display
+    _use_png_display()
+    import matplotlib
+
+    matplotlib.rcParams["figure.dpi"] = 100
+    matplotlib.rcParams["savefig.dpi"] = 100
+    torch.set_printoptions(precision=precision, sci_mode=False)
+    np.set_printoptions(precision=precision, suppress=True)
+    seed_everything(seed)
+    return default_device()

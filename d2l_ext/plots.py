@@ -1,0 +1,102 @@
+"""Plotting helpers: one static figure per call, never an accumulating animation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .train import History
+
+__all__ = ["draw_compute_graph", "plot_history"]
+
+
+def plot_history(history: History, title: str | None = None, show: bool = False) -> Figure:
+    """Loss (left) and accuracy (right) against epoch, drawn once after training.
+
+    A run that diverged before finishing an epoch is drawn as a message in the
+    axes instead of an empty plot.
+    """
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7, 2.6))
+    epochs = range(1, history.epochs + 1)
+    if history.epochs:
+        ax_loss.plot(epochs, history.train_loss, "-", label="train loss")
+        if history.val_loss:
+            ax_loss.plot(epochs, history.val_loss, "--", label="val loss")
+        ax_acc.plot(epochs, history.train_acc, "-", label="train acc")
+        if history.val_acc:
+            ax_acc.plot(epochs, history.val_acc, "--", label="val acc")
+        for ax in (ax_loss, ax_acc):
+            ax.legend()
+    if history.diverged:
+        for ax in (ax_loss, ax_acc):
+            ax.text(0.5, 0.5, "diverged", transform=ax.transAxes, ha="center", va="center", color="red")
+    ax_loss.set(xlabel="epoch", ylabel="loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(True, alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if show:
+        plt.show()
+    return fig
+
+
+def draw_compute_graph(
+    ax: Axes,
+    graph: dict[str, tuple[set[str] | list[str], str]],
+    pos: dict[str, tuple[float, float]],
+    op_pos: dict[str, tuple[float, float]],
+    title: str | None = None,
+) -> None:
+    """Draw a computational graph: variables as squares, operators as circles.
+
+    ``graph[v] = (inputs, op)`` says that variable ``v`` is computed by the
+    operator labelled ``op`` from ``inputs``; leaves map to ``((), "")``.
+    ``pos`` places each variable, ``op_pos[v]`` the operator that makes ``v``.
+    """
+    missing = (set(graph) | {i for inputs, _ in graph.values() for i in inputs}) - set(pos)
+    if missing:
+        raise ValueError(f"pos has no position for {sorted(missing)}")
+    arrow = {"arrowstyle": "-|>", "color": "0.35", "lw": 1.0, "shrinkA": 11, "shrinkB": 11}
+    for v, (inputs, op) in graph.items():
+        if not inputs:
+            continue
+        if v not in op_pos:
+            raise ValueError(f"op_pos has no position for the operator that makes {v!r}")
+        ox, oy = op_pos[v]
+        ax.annotate("", xy=pos[v], xytext=(ox, oy), arrowprops=arrow)
+        for i in sorted(inputs):
+            ax.annotate("", xy=(ox, oy), xytext=pos[i], arrowprops=arrow)
+        ax.text(
+            ox,
+            oy,
+            op,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "circle,pad=0.3", "fc": "#fde9c9", "ec": "#c77c02"},
+        )
+    for v, (x, y) in pos.items():
+        ax.text(
+            x,
+            y,
+            v,
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            bbox={"boxstyle": "square,pad=0.35", "fc": "#dbe9f6", "ec": "#2b6aa6"},
+        )
+    xs = [p[0] for p in (*pos.values(), *op_pos.values())]
+    ys = [p[1] for p in (*pos.values(), *op_pos.values())]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10)

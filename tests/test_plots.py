@@ -1,0 +1,32 @@
+import matplotlib.pyplot as plt
+import pytest
+
+import d2l_ext
+
+
+def test_plot_history_of_a_diverged_run_is_not_blank():
+    history = d2l_ext.History(diverged="training diverged at epoch 1, batch 3")
+    fig = d2l_ext.plot_history(history)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert texts == ["diverged", "diverged"]
+    plt.close(fig)
+
+
+def test_plot_history_draws_each_curve_once():
+    history = d2l_ext.History(train_loss=[1.0, 0.5], train_acc=[0.5, 0.7], val_loss=[1.1, 0.6], val_acc=[0.4, 0.6])
+    fig = d2l_ext.plot_history(history, title="t")
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert fig.axes[0].get_xlabel() == "epoch"
+    plt.close(fig)
+
+
+def test_draw_compute_graph_and_its_errors():
+    fig, ax = plt.subplots()
+    graph = {"x": ((), ""), "y": ({"x"}, "f")}
+    d2l_ext.draw_compute_graph(ax, graph, {"x": (0, 0), "y": (2, 0)}, {"y": (1, 0)}, "g")
+    assert {t.get_text() for t in ax.texts} >= {"x", "y", "f"}
+    with pytest.raises(ValueError, match="no position for"):
+        d2l_ext.draw_compute_graph(ax, graph, {"x": (0, 0)}, {"y": (1, 0)})
+    with pytest.raises(ValueError, match="operator that makes 'y'"):
+        d2l_ext.draw_compute_graph(ax, graph, {"x": (0, 0), "y": (2, 0)}, {})
+    plt.close(fig)
