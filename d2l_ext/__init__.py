@@ -3,7 +3,7 @@
 Public names are re-exported here; see each module for shapes and dtypes.
 """
 
-from . import backprop
+from . import backprop, stability
 from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
 from .data import FashionMNIST, TensorLoader, fashion_mnist, mnist_digits, toy_2d
@@ -30,6 +30,7 @@ __all__ = [
     "plot_history",
     "saved_tensor_bytes",
     "seed_everything",
+    "stability",
     "setup_notebook",
     "toy_2d",
 ]

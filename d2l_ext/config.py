@@ -119,7 +119,7 @@ def setup_notebook(seed: int = 0, precision: int = 4) -> torch.device:
 
     matplotlib.rcParams["figure.dpi"] = 100
     matplotlib.rcParams["savefig.dpi"] = 100
-    torch.set_printoptions(precision=precision, sci_mode=False)
+    torch.set_printoptions(precision=precision, sci_mode=None)  # scientific only where numbers span decades
     np.set_printoptions(precision=precision, suppress=True)
     seed_everything(seed)
     return default_device()

@@ -1,0 +1,162 @@
+"""Measurements for numerical stability (section 5.4.1): vanishing and exploding gradients.
+
+- :func:`deep_mlp`: a deep stack of equal-width layers with a chosen activation.
+- :func:`layer_grad_norms`: the gradient norm of every Linear layer's weight on one batch.
+- :func:`product_norms`: the norm of a running product of random Gaussian matrices.
+- :func:`log_product_norms`: the same in log space (renormalized each step), immune to overflow.
+- :func:`lyapunov_exponent`: the growth rate per step such a product has in theory.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = [
+    "ACTIVATION_LAYERS",
+    "deep_mlp",
+    "layer_grad_norms",
+    "log_product_norms",
+    "lyapunov_exponent",
+    "product_norms",
+]
+
+#: activation name -> module class, for :func:`deep_mlp`.
+ACTIVATION_LAYERS: dict[str, type[nn.Module]] = {
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "identity": nn.Identity,
+}
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def deep_mlp(depth: int, width: int, activation: str, in_features: int = 784, out_features: int = 10) -> nn.Sequential:
+    """Flatten, then ``depth`` hidden layers Linear(width)-activation, then Linear(out_features).
+
+    Weights keep PyTorch's default initialization; re-initialize them with
+    ``d2l_ext.init`` or ``torch.nn.init`` to compare schemes.
+    """
+    _positive_int("depth", depth)
+    _positive_int("width", width)
+    if activation not in ACTIVATION_LAYERS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATION_LAYERS)}")
+    layers: list[nn.Module] = [nn.Flatten()]
+    n_in = in_features
+    for _ in range(depth):
+        layers += [nn.Linear(n_in, width), ACTIVATION_LAYERS[activation]()]
+        n_in = width
+    layers.append(nn.Linear(n_in, out_features))
+    return nn.Sequential(*layers)
+
+
+def layer_grad_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn=F.cross_entropy) -> list[float]:
+    """Frobenius norm of dLoss/dW for every ``nn.Linear`` in ``model``, input side first.
+
+    One forward and backward pass on the batch ``(X, y)``; the model's existing
+    gradients are left as they were. Raises ValueError for a model without Linear layers.
+    """
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError(f"model has no nn.Linear layer to measure ({type(model).__name__})")
+    weights = [m.weight for m in linears]
+    loss = loss_fn(model(X), y)
+    grads = torch.autograd.grad(loss, weights)
+    return [float(g.norm()) for g in grads]
+
+
+def _random_matrices(n: int, steps: int, std: float, generator: torch.Generator | None, dtype: torch.dtype):
+    _positive_int("n", n)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive int (number of multiplications), got {steps!r}")
+    if not (isinstance(std, (int, float)) and std > 0 and math.isfinite(std)):
+        raise ValueError(f"std must be a positive finite number, got {std!r}")
+    for _ in range(steps + 1):
+        yield torch.randn(n, n, generator=generator, dtype=dtype) * std
+
+
+def _check_square(M: torch.Tensor) -> None:
+    if M.ndim != 2 or M.shape[0] != M.shape[1]:
+        raise ValueError(f"matrices must be square, got shape {tuple(M.shape)}")
+
+
+def product_norms(
+    n: int | torch.Tensor,
+    steps: int,
+    std: float = 1.0,
+    generator: torch.Generator | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Frobenius norm of ``M_0 M_1 ... M_k`` for k = 0..steps, computed directly in ``dtype``.
+
+    Entries are N(0, std^2) for random n x n matrices; or pass a stack of square
+    matrices (steps + 1, n, n) as ``n``. Returns (steps + 1,) norms; they become
+    inf (overflow) or 0 (underflow) where ``dtype`` gives up.
+    """
+    mats = _matrix_stream(n, steps, std, generator, dtype)
+    P = next(mats)
+    norms = [P.double().norm()]
+    for M in mats:
+        P = P @ M
+        norms.append(P.double().norm())
+    return torch.stack(norms)
+
+
+def log_product_norms(
+    n: int | torch.Tensor,
+    steps: int,
+    std: float = 1.0,
+    generator: torch.Generator | None = None,
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """Natural log of the norms of :func:`product_norms`, tracked in log space.
+
+    After each multiplication the product is divided by its norm and the log of
+    that norm is accumulated, so the numbers stay near 1 and never overflow.
+    Same arguments and draws as :func:`product_norms`; returns (steps + 1,) float64.
+    """
+    mats = _matrix_stream(n, steps, std, generator, dtype)
+    P = next(mats)
+    log_norm = math.log(float(P.norm()))
+    P = P / P.norm()
+    logs = [log_norm]
+    for M in mats:
+        P = P @ M
+        norm = P.norm()
+        log_norm += math.log(float(norm))
+        P = P / norm
+        logs.append(log_norm)
+    return torch.tensor(logs, dtype=torch.float64)
+
+
+def _matrix_stream(n, steps, std, generator, dtype):
+    if isinstance(n, torch.Tensor):
+        if n.ndim != 3:
+            raise ValueError(f"a stack of matrices must be (steps + 1, n, n), got shape {tuple(n.shape)}")
+        _check_square(n[0])
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or len(n) != steps + 1:
+            raise ValueError(f"steps must be a positive int equal to len(stack) - 1 = {len(n) - 1}, got {steps!r}")
+        return iter(n.to(dtype))
+    return _random_matrices(n, steps, std, generator, dtype)
+
+
+def lyapunov_exponent(n: int, std: float = 1.0) -> float:
+    """Growth rate per multiplication, in nats, of the norm of a product of n x n N(0, std^2) matrices.
+
+    Newman's formula for the top Lyapunov exponent: 0.5 (log(2 std^2) + digamma(n / 2)).
+    Positive: the product explodes; negative: it vanishes.
+    """
+    from scipy.special import digamma
+
+    _positive_int("n", n)
+    if not (isinstance(std, (int, float)) and std > 0):
+        raise ValueError(f"std must be a positive number, got {std!r}")
+    return 0.5 * (math.log(2 * std**2) + float(digamma(n / 2)))
