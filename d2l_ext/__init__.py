@@ -3,10 +3,11 @@
 Public names are re-exported here; see each module for shapes and dtypes.
 """
 
-from . import backprop, stability
+from . import backprop, init, stability
 from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
 from .data import FashionMNIST, TensorLoader, fashion_mnist, mnist_digits, toy_2d
+from .init import init_
 from .plots import draw_compute_graph, plot_history
 from .train import History, evaluate, fit
 
@@ -25,6 +26,8 @@ __all__ = [
     "evaluate",
     "fashion_mnist",
     "fit",
+    "init",
+    "init_",
     "is_offline",
     "mnist_digits",
     "plot_history",

@@ -1,0 +1,154 @@
+"""Initialization schemes by name (section 5.4.2), on top of ``torch.nn.init``.
+
+:func:`init_` sets every ``nn.Linear`` of a module. The names are those the
+course uses: the playground exercise's four ("zero", "too_small",
+"appropriate", "too_large": N(0, v / n_in) with v = 0, 0.01, 1, 100), the MNIST
+exercise's ("uniform", "standard_normal", "lecun_normal", the exercise's
+"xavier"), Glorot's ("xavier_normal", "xavier_uniform"), He's ("he_normal") and
+PyTorch's own ("default"). :data:`SCHEMES` says what each one is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+__all__ = ["SCHEMES", "Scheme", "init_", "variance_by_layer"]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One initialization scheme: its formula and the weight variance it gives."""
+
+    formula: str
+    variance: Callable[[int, int], float]  # (n_in, n_out) -> Var[w]
+    also_called: str
+
+
+def _normal_v(v: float, name: str) -> Scheme:
+    return Scheme(f"N(0, {v:g}/n_in)", lambda n_in, n_out: v / n_in, f"the playground's {name!r} (v = {v:g})")
+
+
+SCHEMES: dict[str, Scheme] = {
+    "zero": Scheme("0", lambda n_in, n_out: 0.0, "the playground's 'zero' (v = 0)"),
+    "too_small": _normal_v(0.01, "too small"),
+    "appropriate": _normal_v(1, "appropriate"),
+    "too_large": _normal_v(100, "too large"),
+    "uniform": Scheme("U(-1/√n_in, 1/√n_in)", lambda n_in, n_out: 1 / (3 * n_in), "MNIST exercise's 'uniform'"),
+    "standard_normal": Scheme("N(0, 1)", lambda n_in, n_out: 1.0, "MNIST exercise's 'standard normal'"),
+    "lecun_normal": Scheme("N(0, 1/n_in)", lambda n_in, n_out: 1 / n_in, "LeCun; the MNIST exercise's 'Xavier'"),
+    "xavier_normal": Scheme("N(0, 2/(n_in+n_out))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot; d2l's Xavier"),
+    "xavier_uniform": Scheme(
+        "U(-√(6/(n_in+n_out)), √(6/(n_in+n_out)))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot uniform"
+    ),
+    "he_normal": Scheme("N(0, 2/n_in)", lambda n_in, n_out: 2 / n_in, "He / Kaiming, for ReLU"),
+    "default": Scheme(
+        "U(-1/√n_in, 1/√n_in), bias too", lambda n_in, n_out: 1 / (3 * n_in), "PyTorch's nn.Linear reset_parameters"
+    ),
+}
+
+
+def _init_weight(w: torch.Tensor, scheme: str, generator: torch.Generator | None) -> None:
+    n_out, n_in = w.shape
+    g = {"generator": generator}
+    if scheme == "zero":
+        nn.init.zeros_(w)
+    elif scheme in ("too_small", "appropriate", "too_large"):
+        nn.init.normal_(w, 0.0, math.sqrt(SCHEMES[scheme].variance(n_in, n_out)), **g)
+    elif scheme == "uniform":
+        nn.init.uniform_(w, -1 / math.sqrt(n_in), 1 / math.sqrt(n_in), **g)
+    elif scheme == "standard_normal":
+        nn.init.normal_(w, 0.0, 1.0, **g)
+    elif scheme == "lecun_normal":
+        nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="linear", **g)
+    elif scheme == "xavier_normal":
+        nn.init.xavier_normal_(w, **g)
+    elif scheme == "xavier_uniform":
+        nn.init.xavier_uniform_(w, **g)
+    elif scheme == "he_normal":
+        nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="relu", **g)
+    else:  # "default": what nn.Linear.reset_parameters does to the weight
+        nn.init.kaiming_uniform_(w, a=math.sqrt(5), **g)
+
+
+def init_(module: nn.Module, scheme: str, generator: torch.Generator | None = None) -> nn.Module:
+    """Initialize every ``nn.Linear`` in ``module`` by ``scheme``; return ``module``.
+
+    Weights (n_out, n_in) follow the scheme, biases are set to zero, except for
+    "default", which is exactly PyTorch's ``reset_parameters`` (its bias is
+    U(-1/√n_in, 1/√n_in)). ``generator`` makes the draw reproducible without
+    touching the global RNG. Raises ValueError for an unknown scheme or a module
+    without Linear layers.
+    """
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown init scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError(f"{type(module).__name__} has no nn.Linear layer to initialize")
+    with torch.no_grad():
+        for layer in linears:
+            _init_weight(layer.weight, scheme, generator)
+            if layer.bias is None:
+                continue
+            if scheme == "default":
+                bound = 1 / math.sqrt(layer.weight.shape[1])
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+            else:
+                nn.init.zeros_(layer.bias)
+    return module
+
+
+def variance_by_layer(
+    depth: int,
+    width: int,
+    activation: str,
+    scheme: str,
+    n: int = 512,
+    generator: torch.Generator | None = None,
+    dtype: torch.dtype = torch.float64,
+) -> dict[str, list[float]]:
+    """Variance of the activations and of the gradients, layer by layer, at initialization.
+
+    A stack of ``depth`` Linear(width, width) layers, each followed by
+    ``activation`` ("identity", "tanh", "relu", "sigmoid"), initialized by
+    ``scheme`` (biases 0). Input: ``n`` examples with N(0, 1) features. Backward:
+    the gradient of ``sum(output * r)`` with r ~ N(0, 1), so the output layer's
+    gradient has variance 1. Returns ``{"forward": [...], "backward": [...]}``,
+    one variance per layer: the output of layer l going forward, and the
+    gradient with respect to the input of layer l going backward (layer 1 first).
+    float64 by default, so that 50 layers of exploding (10^120) or vanishing
+    variance are still numbers rather than inf or 0.
+    """
+    from .stability import ACTIVATION_LAYERS, _positive_int
+
+    _positive_int("depth", depth)
+    _positive_int("width", width)
+    _positive_int("n", n)
+    if activation not in ACTIVATION_LAYERS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATION_LAYERS)}")
+    layers = [nn.Linear(width, width, dtype=dtype) for _ in range(depth)]
+    for layer in layers:
+        init_(layer, scheme, generator)
+    act = ACTIVATION_LAYERS[activation]()
+    h = torch.randn(n, width, generator=generator, dtype=dtype).requires_grad_(True)
+    inputs, outputs = [], []
+    for layer in layers:
+        inputs.append(h)
+        h = act(layer(h))
+        outputs.append(h)
+    for t in inputs[1:]:
+        t.retain_grad()
+    r = torch.randn(n, width, generator=generator, dtype=dtype)
+    (h * r).sum().backward()
+    return {
+        "forward": [float(o.detach().var()) for o in outputs],
+        "backward": [float(i.grad.var()) for i in inputs],
+    }
