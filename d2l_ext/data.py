@@ -262,11 +262,16 @@ def toy_2d(name: str, n: int = 200, seed: int = 0, noise: float = 0.1) -> tuple[
     elif name == "moon":
         X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
         X = 2.5 * (X - np.array([0.5, 0.25]))
-    elif name == "square":
+    elif name == "square":  # XOR quadrants, exactly half of each class
         rng = np.random.default_rng(seed)
-        X = rng.uniform(-4.5, 4.5, size=(n, 2))
-        X += 0.3 * np.sign(X)  # a small margin around the axes
-        y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+        X = rng.uniform(0.3, 4.8, size=(n, 2))
+        y = np.zeros(n, dtype=np.int64)
+        y[: n // 2] = 1
+        quadrant = rng.integers(0, 2, size=n)  # class 1: quadrant I or III; class 0: II or IV
+        X[:, 0] *= np.where(quadrant == 1, -1, 1)
+        X[:, 1] *= np.where((quadrant == 1) == (y == 1), -1, 1)
+        order = rng.permutation(n)
+        X, y = X[order], y[order]
     else:
         X, y = make_blobs(n_samples=n, centers=[[-2.0, -2.0], [2.0, 2.0]], cluster_std=1.0, random_state=seed)
     return torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y, dtype=torch.float32)

@@ -1,0 +1,172 @@
+"""Exercise 1's views and controls: the playground as an ipywidgets app (core widgets only).
+
+One matplotlib figure (Agg, outside pyplot) is built once; every redraw updates
+its artists in place and renders it into an ``ipywidgets.Image``. ``Play``
+ticks from the browser, so Play/Pause works in JupyterLab and Colab without a
+blocking loop in the kernel.
+"""
+
+from __future__ import annotations
+
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .data import TOY_2D_NAMES
+from .playground import EXTENT, INITS, LAYER_SIZES, Playground
+
+__all__ = ["PlaygroundApp", "network_layout"]
+
+POSITIVE, NEGATIVE, NEUTRAL = "#1f77b4", "#e6550d", "#bbbbbb"
+
+
+def network_layout(sizes: tuple[int, ...] = LAYER_SIZES) -> tuple[list[np.ndarray], list[tuple[int, int, int]]]:
+    """Node positions per layer, (n_l, 2) each, and the links as (layer, i_out, j_in) in weight order."""
+    nodes = []
+    for x, n in enumerate(sizes):
+        ys = np.linspace(-(n - 1) / 2, (n - 1) / 2, n) if n > 1 else np.zeros(1)
+        nodes.append(np.column_stack([np.full(n, float(x)), ys]))
+    links = [
+        (layer, i, j) for layer in range(len(sizes) - 1) for i in range(sizes[layer + 1]) for j in range(sizes[layer])
+    ]
+    return nodes, links
+
+
+class PlaygroundApp:
+    """The playground with choosers, buttons and three views (network, cost, decision boundary).
+
+    ``display(app.widget)`` (or just ``app`` as a cell's last line) shows it.
+    Everything a test needs is an attribute: the widgets (``dataset``, ``init``,
+    ``view``, ``reset_button``, ``step_button``, ``train_button``, ``play``,
+    ``counter``, ``status``, ``image``), the engine ``pg`` and the artists.
+    """
+
+    def __init__(self, playground: Playground | None = None, steps_per_frame: int = 5, train_steps: int = 100,
+                 resolution: int = 50) -> None:  # fmt: skip
+        self.pg = playground or Playground()
+        self.steps_per_frame, self.train_steps, self.resolution = steps_per_frame, train_steps, resolution
+        self._build_figure()
+        self._build_widgets()
+        self.redraw()
+
+    # ------------------------------------------------------------------ build
+    def _build_figure(self) -> None:
+        self.fig = Figure(figsize=(11, 3.4), dpi=80)
+        self.canvas = FigureCanvasAgg(self.fig)
+        ax_net, ax_cost, ax_bound = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1]})
+        self.ax_net, self.ax_cost, self.ax_bound = ax_net, ax_cost, ax_bound
+        nodes, self.links = network_layout()
+        segments = [(nodes[layer][j], nodes[layer + 1][i]) for layer, i, j in self.links]
+        self.link_lines = LineCollection(segments, colors=NEUTRAL, linewidths=1.0, zorder=1)
+        ax_net.add_collection(self.link_lines)
+        for layer, pts in enumerate(nodes):
+            ax_net.scatter(pts[:, 0], pts[:, 1], s=260, c="white", edgecolors="0.3", zorder=2)
+            ax_net.text(layer, max(pts[:, 1]) + 0.9, ["input", "hidden 1", "hidden 2", "output"][layer],
+                        ha="center", fontsize=8)  # fmt: skip
+        ax_net.set(xlim=(-0.4, 3.4), ylim=(-3.4, 3.6))
+        ax_net.set_axis_off()
+        handles = [Line2D([], [], color=POSITIVE, lw=2, label="positive"),
+                   Line2D([], [], color=NEGATIVE, lw=2, label="negative")]  # fmt: skip
+        self.legend = ax_net.legend(handles=handles, loc="lower center", ncol=2, fontsize=7, frameon=False,
+                                    bbox_to_anchor=(0.5, -0.12))  # fmt: skip
+        self.net_title = ax_net.set_title("", fontsize=9, pad=16)
+
+        (self.cost_line,) = ax_cost.plot([], [], color="C0")
+        ax_cost.set(xlabel="step", ylabel="cost (log scale)", yscale="log", title="cost")
+        ax_cost.grid(True, alpha=0.3)
+
+        self.heatmap = ax_bound.imshow(np.full((2, 2), 0.5), extent=(*EXTENT, *EXTENT), origin="lower",
+                                       cmap="RdBu", vmin=0, vmax=1, interpolation="bilinear")  # fmt: skip
+        self.points = ax_bound.scatter([], [], c=[], cmap="RdBu", vmin=0, vmax=1, s=14, edgecolors="k", linewidths=0.4)
+        ax_bound.set(xlim=EXTENT, ylim=EXTENT, title="decision boundary: P(y = 1)")
+        self.alert = ax_bound.text(0, 0, "", ha="center", va="center", color="red", fontsize=10, wrap=True,
+                                   bbox={"fc": "white", "alpha": 0.8, "ec": "red"})  # fmt: skip
+        self.alert.set_visible(False)
+        self.fig.tight_layout()
+
+    def _build_widgets(self) -> None:
+        self.dataset = widgets.Dropdown(options=list(TOY_2D_NAMES), value=self.pg.dataset, description="data")
+        self.init = widgets.Dropdown(options=list(INITS), value=self.pg.init, description="init")
+        self.view = widgets.ToggleButtons(options=["weights", "gradients"], value="weights", description="show")
+        self.reset_button = widgets.Button(description="Reset", icon="refresh")
+        self.step_button = widgets.Button(description="Step", icon="step-forward")
+        self.train_button = widgets.Button(description=f"Train {self.train_steps}", icon="forward")
+        self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=100, description="Play/Pause")
+        self.counter = widgets.Label()
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.dataset.observe(self._on_choice, names="value")
+        self.init.observe(self._on_choice, names="value")
+        self.view.observe(lambda _: self.redraw(), names="value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.step_button.on_click(lambda _: self.step(1))
+        self.train_button.on_click(lambda _: self.step(self.train_steps))
+        self.play.observe(lambda _: self.step(self.steps_per_frame), names="value")
+        controls = widgets.HBox([self.dataset, self.init, self.view])
+        buttons = widgets.HBox([self.reset_button, self.step_button, self.train_button, self.play, self.counter])
+        self.widget = widgets.VBox([controls, buttons, self.status, self.image])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # ---------------------------------------------------------------- actions
+    def _on_choice(self, _change: object) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh weights (and data) for the chosen dataset and init."""
+        self.pg.reset(self.dataset.value, self.init.value)
+        self.redraw()
+
+    def step(self, k: int) -> None:
+        """Train ``k`` steps and redraw; pauses Play when the run diverges."""
+        if self.pg.diverged:
+            self.play.playing = False
+            return
+        self.pg.step(k)
+        if self.pg.diverged:
+            self.play.playing = False
+        self.redraw()
+
+    # ----------------------------------------------------------------- redraw
+    def redraw(self) -> None:
+        """Update every artist in place from the engine's state and render the PNG once."""
+        pg = self.pg
+        values = pg.weights() if self.view.value == "weights" else pg.grads()
+        flat = np.concatenate([v.numpy().reshape(-1) for v in values])
+        flat = np.where(np.isfinite(flat), flat, 0.0)
+        biggest = float(np.abs(flat).max())
+        widths = 0.4 + (5.0 * np.abs(flat) / biggest if biggest > 0 else 0.0 * flat)
+        colors = np.where(flat > 0, POSITIVE, np.where(flat < 0, NEGATIVE, NEUTRAL))
+        self.link_lines.set_linewidths(widths)
+        self.link_lines.set_colors(list(colors))
+        self.net_title.set_text(f"{self.view.value}: line width ∝ |value|, largest {biggest:.3g}")
+
+        costs = np.asarray(pg.costs, dtype=float)
+        self.cost_line.set_data(np.arange(len(costs)), costs)
+        finite = costs[np.isfinite(costs)]
+        self.ax_cost.set_xlim(0, max(len(costs) - 1, 10))
+        if len(finite):
+            lo, hi = finite.min(), finite.max()
+            self.ax_cost.set_ylim(lo / 1.5, hi * 1.5)
+
+        probs = pg.grid_probs(self.resolution).numpy()
+        if np.isfinite(probs).any():  # a diverged net keeps its last boundary on screen
+            self.heatmap.set_data(probs)
+        self.points.set_offsets(pg.X.numpy())
+        self.points.set_array(pg.y.numpy())
+        self.alert.set_text(pg.diverged or "")
+        self.alert.set_visible(bool(pg.diverged))
+
+        self.counter.value = f"step {pg.step_count}   cost {pg.cost:.4g}   accuracy {pg.accuracy:.0%}"
+        self.status.value = f"<b style='color:#c00'>{pg.diverged}</b>" if pg.diverged else ""
+        buf = io.BytesIO()
+        self.canvas.print_png(buf)
+        self.image.value = buf.getvalue()
