@@ -56,7 +56,7 @@ def image_grid(images: np.ndarray, rows: int = 10, side: int = 28) -> np.ndarray
 class MNISTInitApp:
     """Init chooser, Reset / Step / Train / Play, and the views; everything a test needs is an attribute."""
 
-    def __init__(self, engine: MNISTInit | None = None, batches_per_frame: int = 2, train_batches: int = 10) -> None:
+    def __init__(self, engine: MNISTInit | None = None, batches_per_frame: int = 3, train_batches: int = 10) -> None:
         self.engine = engine or MNISTInit()
         if self.engine.batch_size != 100:
             raise ValueError(f"the app shows batches of 100 (a 10x10 grid), got {self.engine.batch_size}")
