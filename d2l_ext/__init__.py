@@ -3,10 +3,10 @@
 Public names are re-exported here; see each module for shapes and dtypes.
 """
 
-from . import backprop, init, stability
+from . import backprop, generalization, init, stability
 from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
-from .data import FashionMNIST, TensorLoader, fashion_mnist, mnist_digits, toy_2d
+from .data import FashionMNIST, TensorData, TensorLoader, fashion_mnist, mnist_digits, toy_2d
 from .init import init_
 from .plots import draw_compute_graph, plot_history
 from .train import History, evaluate, fit
@@ -17,6 +17,7 @@ __all__ = [
     "FashionMNIST",
     "HandMLP",
     "History",
+    "TensorData",
     "TensorLoader",
     "autograd_graph",
     "backprop",
@@ -26,6 +27,7 @@ __all__ = [
     "evaluate",
     "fashion_mnist",
     "fit",
+    "generalization",
     "init",
     "init_",
     "is_offline",

@@ -25,6 +25,7 @@ from . import config
 __all__ = [
     "FashionMNIST",
     "TOY_2D_NAMES",
+    "TensorData",
     "TensorLoader",
     "fashion_mnist",
     "mnist_digits",
@@ -189,6 +190,27 @@ class FashionMNIST(d2l.DataModule):  # type: ignore[misc]
     def text_labels(self, indices: torch.Tensor | list[int]) -> list[str]:
         """Class names for label indices, as d2l's ``FashionMNIST.text_labels``."""
         return [self.text_labels_list[int(i)] for i in indices]
+
+
+class TensorData(d2l.DataModule):  # type: ignore[misc]
+    """Any tensors as a ``d2l.DataModule``: ``(X_train, y_train)``, ``(X_val, y_val)``, batched by indexing.
+
+    For subsets and experiments (a slice of Fashion-MNIST, noisy labels, ...);
+    works with :func:`d2l_ext.train.fit` and ``d2l.Trainer``.
+    """
+
+    def __init__(self, train: tuple[torch.Tensor, torch.Tensor], val: tuple[torch.Tensor, torch.Tensor],
+                 batch_size: int = 256, seed: int = 0) -> None:  # fmt: skip
+        super().__init__()
+        _check_positive_int("batch_size", batch_size)
+        for name, (X, y) in (("train", train), ("val", val)):
+            if len(X) != len(y) or len(X) == 0:
+                raise ValueError(f"{name} must be (X, y) of one non-zero length, got {len(X)} and {len(y)}")
+        (self.X_train, self.y_train), (self.X_val, self.y_val) = train, val
+        self.batch_size, self.seed = batch_size, seed
+
+    to = FashionMNIST.to
+    get_dataloader = FashionMNIST.get_dataloader
 
 
 def fashion_mnist(batch_size: int = 256, root: str | Path | None = None, seed: int = 0) -> FashionMNIST:

@@ -34,6 +34,9 @@ class History:
     #: None, or a message saying where training stopped because the loss was inf/NaN.
     diverged: str | None = None
     device: str = "cpu"
+    #: With ``patience``: the epoch (1-based) whose weights were kept, and why training stopped.
+    best_epoch: int | None = None
+    stopped_early: bool = False
 
     @property
     def epochs(self) -> int:
@@ -115,6 +118,8 @@ def fit(
     plot: bool = True,
     progress: bool | None = None,
     title: str | None = None,
+    patience: int | None = None,
+    monitor: str = "val_loss",
 ) -> History:
     """Train ``model`` on ``data`` for ``epochs`` epochs; return the :class:`History`.
 
@@ -126,6 +131,11 @@ def fit(
     stay there. A non-finite loss stops training with a printed message kept in
     ``History.diverged``. ``plot`` draws one figure after training; ``progress``
     shows a tqdm bar (default: on, unless ``CI`` or ``TQDM_DISABLE`` is set).
+
+    Early stopping: with ``patience=k``, training stops once ``monitor``
+    ("val_loss", lower is better, or "val_acc", higher is better) has not
+    improved for k epochs, and the model gets back the weights of its best
+    epoch (``History.best_epoch``).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -133,6 +143,10 @@ def fit(
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     if not (hasattr(data, "train_dataloader") and hasattr(data, "val_dataloader")):
         raise TypeError(f"data must be a d2l.DataModule (train_dataloader/val_dataloader), got {type(data).__name__}")
+    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int) or patience < 1):
+        raise ValueError(f"patience must be None or an int >= 1, got {patience!r}")
+    if monitor not in ("val_loss", "val_acc"):
+        raise ValueError(f"monitor must be 'val_loss' or 'val_acc', got {monitor!r}")
     device = torch.device(device) if device is not None else config.default_device()
     model.to(device)
     if hasattr(data, "to"):
@@ -141,6 +155,9 @@ def fit(
     loss_fn = _loss_fn(model, loss)
     train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
     history = History(device=str(device))
+    if patience is not None and val_loader is None:
+        raise ValueError("early stopping (patience=) needs validation data")
+    best_score, best_state, waited = -math.inf, None, 0
 
     if progress is None:
         progress = not config.progress_disabled()
@@ -185,8 +202,20 @@ def fit(
             history.val_acc.append(v_acc)
         if bar is not None:
             bar.set_postfix(history.last())
+        if patience is not None:
+            score = -history.val_loss[-1] if monitor == "val_loss" else history.val_acc[-1]
+            if score > best_score:
+                best_score, waited, history.best_epoch = score, 0, history.epochs
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                waited += 1
+                if waited >= patience:
+                    history.stopped_early = True
+                    break
     if bar is not None:
         bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
     if plot:
         from .plots import plot_history
 

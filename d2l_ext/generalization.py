@@ -1,0 +1,85 @@
+"""Pieces for the generalization experiments (section 5.5): label noise, random features, closed forms.
+
+- :func:`label_noise`: replace a fraction of labels by other, random classes.
+- :func:`random_relu_features`: a fixed random ReLU layer, the model behind double descent.
+- :func:`min_norm_fit`: the minimum-norm least-squares solution (interpolates when it can).
+- :func:`polynomial_features`: x^k / k! for the classic degree sweep.
+- :func:`ridge`: the closed-form weight-decay (L2) solution.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+__all__ = ["label_noise", "min_norm_fit", "polynomial_features", "random_relu_features", "ridge"]
+
+
+def label_noise(y: torch.Tensor, fraction: float, num_classes: int, generator: torch.Generator | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+    """Flip ``round(fraction * n)`` labels, chosen at random, to a different random class.
+
+    Returns ``(noisy, flipped)``: the new int64 labels (n,) and a bool mask (n,) of
+    the changed ones. ``fraction`` must lie in [0, 1].
+    """
+    if not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1 or math.isnan(fraction):
+        raise ValueError(f"fraction of noisy labels must be in [0, 1], got {fraction!r}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
+    if y.ndim != 1 or y.dtype.is_floating_point:
+        raise ValueError(f"y must be a 1-D tensor of int labels, got shape {tuple(y.shape)} and {y.dtype}")
+    n = len(y)
+    idx = torch.randperm(n, generator=generator)[: round(fraction * n)]
+    shift = torch.randint(1, num_classes, (len(idx),), generator=generator)  # never the same class
+    noisy = y.clone().long()
+    noisy[idx] = (noisy[idx] + shift) % num_classes
+    flipped = torch.zeros(n, dtype=torch.bool)
+    flipped[idx] = True
+    return noisy, flipped
+
+
+def random_relu_features(X: torch.Tensor, num_features: int, generator: torch.Generator | None = None
+                         ) -> torch.Tensor:  # fmt: skip
+    """ReLU(X W) with a fixed random W ~ N(0, 1/d): (n, d) -> (n, num_features).
+
+    The same generator state gives the same W, so train and test features must be
+    made in one call (stack them) or with generators seeded alike.
+    """
+    if X.ndim != 2:
+        raise ValueError(f"X must be (n, d), got shape {tuple(X.shape)}")
+    if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
+        raise ValueError(f"num_features must be a positive int, got {num_features!r}")
+    W = torch.randn(X.shape[1], num_features, generator=generator, dtype=X.dtype) / math.sqrt(X.shape[1])
+    return torch.relu(X @ W)
+
+
+def min_norm_fit(Phi: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
+    """The least-squares solution of Phi W = Y with the smallest norm: pinv(Phi) Y, (p, k).
+
+    Below the interpolation threshold (p < n) it is ordinary least squares; above it,
+    among all the W that fit the training data exactly, the one of minimum norm.
+    """
+    if Phi.ndim != 2 or Y.ndim != 2 or len(Phi) != len(Y):
+        raise ValueError(f"Phi must be (n, p) and Y (n, k), got {tuple(Phi.shape)} and {tuple(Y.shape)}")
+    return torch.linalg.pinv(Phi) @ Y
+
+
+def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
+    """(n,) -> (n, degree + 1) with columns x^k / k!, k = 0..degree (the factorial keeps them in range)."""
+    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
+        raise ValueError(f"degree must be an int >= 0, got {degree!r}")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
+    return torch.stack([x**k / math.factorial(k) for k in range(degree + 1)], dim=1)
+
+
+def ridge(X: torch.Tensor, y: torch.Tensor, lam: float) -> torch.Tensor:
+    """argmin_w mean((X w - y)^2) / 2 + lam / 2 ||w||^2, in closed form: (X^T X / n + lam I)^-1 X^T y / n."""
+    if not isinstance(lam, (int, float)) or lam < 0 or not math.isfinite(lam):
+        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(f"X must be (n, d) and y (n,) or (n, k), got {tuple(X.shape)} and {tuple(y.shape)}")
+    n, d = X.shape
+    A = X.T @ X / n + lam * torch.eye(d, dtype=X.dtype)
+    return torch.linalg.solve(A, X.T @ y / n)
