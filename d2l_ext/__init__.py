@@ -3,10 +3,11 @@
 Public names are re-exported here; see each module for shapes and dtypes.
 """
 
-from . import backprop, generalization, init, stability
+from . import backprop, dropout, generalization, init, stability
 from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
 from .data import FashionMNIST, TensorData, TensorLoader, fashion_mnist, mnist_digits, toy_2d
+from .dropout import dropout_layer
 from .init import init_
 from .plots import draw_compute_graph, plot_history
 from .train import History, evaluate, fit
@@ -24,6 +25,8 @@ __all__ = [
     "data_dir",
     "default_device",
     "draw_compute_graph",
+    "dropout",
+    "dropout_layer",
     "evaluate",
     "fashion_mnist",
     "fit",

@@ -1,0 +1,90 @@
+"""Dropout (section 5.6): the tested reference of the lesson's code.
+
+In standard dropout each hidden activation h is replaced, independently, by
+
+    h' = 0          with probability p,
+    h' = h / (1-p)  otherwise,
+
+so that E[h'] = h: the layer's expectation is unchanged. At test time dropout
+is switched off (the layer is the identity).
+"""
+
+from __future__ import annotations
+
+import math
+
+import d2l.torch as d2l
+import torch
+from torch import nn
+
+__all__ = ["DropoutMLP", "DropoutMLPScratch", "dropout_layer"]
+
+
+def _check_p(p: object) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)):
+        raise ValueError(f"dropout probability p must be a number in [0, 1], got {type(p).__name__} {p!r}")
+    if math.isnan(p) or not 0 <= p <= 1:
+        raise ValueError(f"dropout probability p must be in [0, 1], got {p!r}")
+    return float(p)
+
+
+def dropout_layer(X: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Zero each element of ``X`` with probability ``p`` and scale the rest by 1/(1-p).
+
+    Any shape, any floating dtype, any device (the mask is drawn there). ``p = 0``
+    returns ``X`` itself; ``p = 1`` returns zeros. Raises ValueError for ``p``
+    outside [0, 1], NaN, or not a number; TypeError for a non-float tensor.
+    """
+    p = _check_p(p)
+    if not isinstance(X, torch.Tensor) or not X.dtype.is_floating_point:
+        raise TypeError(f"X must be a floating-point tensor, got {getattr(X, 'dtype', type(X).__name__)}")
+    if p == 0:
+        return X
+    if p == 1:
+        return torch.zeros_like(X)
+    # The book's draws (uniform > p), turned in place into a float mask of 0 or 1/(1-p):
+    # no bool-to-float copies forward or backward, one multiplication.
+    mask = torch.rand(X.shape, device=X.device, dtype=X.dtype, generator=generator).gt_(p).mul_(1.0 / (1.0 - p))
+    return X * mask
+
+
+class DropoutMLPScratch(d2l.Classifier):  # type: ignore[misc]
+    """The book's from-scratch model: two hidden ReLU layers, :func:`dropout_layer` after each while training.
+
+    Input (n, 1, 28, 28) or (n, 784); output logits (n, num_outputs).
+    """
+
+    def __init__(self, num_outputs: int = 10, num_hiddens_1: int = 256, num_hiddens_2: int = 256,
+                 dropout_1: float = 0.5, dropout_2: float = 0.5, lr: float = 0.1) -> None:  # fmt: skip
+        super().__init__()
+        _check_p(dropout_1)
+        _check_p(dropout_2)
+        self.save_hyperparameters()
+        self.lin1 = nn.LazyLinear(num_hiddens_1)
+        self.lin2 = nn.LazyLinear(num_hiddens_2)
+        self.lin3 = nn.LazyLinear(num_outputs)
+        self.relu = nn.ReLU()
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        H1 = self.relu(self.lin1(X.reshape((X.shape[0], -1))))
+        if self.training:
+            H1 = dropout_layer(H1, self.dropout_1)
+        H2 = self.relu(self.lin2(H1))
+        if self.training:
+            H2 = dropout_layer(H2, self.dropout_2)
+        return self.lin3(H2)
+
+
+class DropoutMLP(d2l.Classifier):  # type: ignore[misc]
+    """The book's concise model: ``nn.Sequential`` with ``nn.Dropout`` after each hidden layer."""
+
+    def __init__(self, num_outputs: int = 10, num_hiddens_1: int = 256, num_hiddens_2: int = 256,
+                 dropout_1: float = 0.5, dropout_2: float = 0.5, lr: float = 0.1) -> None:  # fmt: skip
+        super().__init__()
+        _check_p(dropout_1)
+        _check_p(dropout_2)
+        self.save_hyperparameters()
+        self.net = nn.Sequential(
+            nn.Flatten(), nn.LazyLinear(num_hiddens_1), nn.ReLU(), nn.Dropout(dropout_1),
+            nn.LazyLinear(num_hiddens_2), nn.ReLU(), nn.Dropout(dropout_2), nn.LazyLinear(num_outputs),
+        )  # fmt: skip
