@@ -10,9 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SIZE_CAP = 3_000_000
-REPO = re.search(r'Repository = "https://github.com/([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(
-    1
-)  # the one place the course repository is named
+PYPROJECT = (ROOT / "pyproject.toml").read_text()  # the one place the course repository and release are named
+REPO = re.search(r'Repository = "https://github.com/([^"]+)"', PYPROJECT).group(1)
+RELEASE = re.search(r'release = "([^"]+)"', PYPROJECT).group(1)
 
 
 def test_there_are_notebooks():
@@ -60,7 +60,7 @@ def test_ignored_cells_still_assert(nb):
 
 def test_badge_points_at_its_own_file(nb):
     first = nb.cells[0].source
-    url = f"https://colab.research.google.com/github/{REPO}/blob/main/notebooks/{nb.path.name}"
+    url = f"https://colab.research.google.com/github/{REPO}/blob/{RELEASE}/notebooks/{nb.path.name}"
     assert url in first, f"the first cell needs the Colab badge for {nb.path.name}"
 
 
@@ -71,3 +71,20 @@ def test_setup_cell_is_the_same_everywhere(nb):
     assert "NBVAL_IGNORE_OUTPUT" in setup and "setup_notebook" in setup
     assert f"git+https://github.com/{REPO}" in setup
     assert not re.search(r"pip install[^\n]*\b(torch|numpy|matplotlib)\b", setup), "never reinstall torch/numpy"
+
+
+def test_notebooks_are_in_sync_with_pyproject():
+    """Badge, setup cell and slide metadata come from one place: `python tools/sync.py` stamps them."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr + "\nrun: python tools/sync.py"
+
+
+def test_every_cell_has_a_slide_type(nb):
+    types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
+    assert types[0] == "slide" and types.count("slide") >= 3

@@ -1,0 +1,104 @@
+"""Stamp what every notebook shares from one place (pyproject.toml): the Colab badge, the setup cell,
+and the slide metadata that `make slides` / `make course` turn into reveal.js decks.
+
+    python tools/sync.py          # rewrite notebooks/ in place where they differ
+    python tools/sync.py --check  # exit 1 if any notebook is out of sync (the tests call this)
+
+Only cell sources and metadata change, never outputs: re-execute after a real change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+SETUP = """# NBVAL_IGNORE_OUTPUT
+# Setup: on Colab, install what is missing (never torch or numpy); elsewhere a no-op.
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install -q --no-deps d2l==1.0.3
+    %pip install -q "d2l_ext @ git+{repo}@{release}"
+
+import d2l.torch as d2l  # noqa: F401  (the book's API, used in the lesson)
+import torch
+from torch import nn  # noqa: F401  (used by most notebooks)
+
+import d2l_ext
+
+device = d2l_ext.setup_notebook(seed=0)
+print("torch", torch.__version__, "| device:", device)
+assert device == d2l_ext.default_device()"""
+
+BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{slug}/blob/{release}/notebooks/{name})"
+BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+
+
+def course_config() -> dict[str, str]:
+    """The repository URL, its owner/name slug and the release, from pyproject.toml."""
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    repo = meta["project"]["urls"]["Repository"].rstrip("/")
+    slug = repo.removeprefix("https://github.com/")
+    return {"repo": repo, "slug": slug, "release": meta["tool"]["course"]["release"]}
+
+
+def slide_type(cell: nbformat.NotebookNode, index: int) -> str:
+    """One idea per slide: a title or section starts a slide, a subsection a sub-slide; code and its
+    figure stay on the slide of the text above them; the setup cell is skipped."""
+    src = cell.source.lstrip()
+    if cell.cell_type == "code":
+        return "skip" if "setup_notebook" in src else "-"
+    if src.startswith(("# ", "## ")) or index == 0:
+        return "slide"
+    if src.startswith("### "):
+        return "subslide"
+    return "-"
+
+
+def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbformat.NotebookNode:
+    first = nb.cells[0]
+    badge = BADGE.format(name=name, **cfg)
+    if BADGE_RE.search(first.source):
+        first.source = BADGE_RE.sub(lambda _: badge, first.source)
+    else:
+        first.source = first.source.rstrip() + "\n\n" + badge
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    setup.source = SETUP.format(**cfg)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell, i)
+    return nb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    cfg = course_config()
+    stale = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        before = path.read_text(encoding="utf-8")
+        nb = synced(nbformat.reads(before, as_version=4), path.name, cfg)
+        after = nbformat.writes(nb) + "\n"
+        if after.strip() != before.strip():
+            stale.append(path.name)
+            if not args.check:
+                path.write_text(after, encoding="utf-8")
+    if stale:
+        print(("out of sync: " if args.check else "synced: ") + ", ".join(stale))
+    return 1 if (stale and args.check) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
