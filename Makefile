@@ -1,8 +1,9 @@
 # Two commands do all the set-up on a fresh machine with Python 3.10+:
 #   make lab    build .venv if missing, open JupyterLab on notebooks/
 #   make test   build .venv if missing, run every test (unit tests, then every notebook under strict nbval)
-# Also: make course (execute every notebook into build/ and print a table), make execute (developers:
-# refresh the committed outputs), make lint.
+# Also: make course (execute every notebook into build/, render pages and slides, write build/index.html
+# and the README gallery, print a table), make slides (the same; decks are build/NAME.slides.html),
+# make execute (developers: refresh the committed outputs), make lint.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=900
 
-.PHONY: venv lab test unit notebooks lint course execute clean
+.PHONY: venv lab test unit notebooks browser lint course slides execute sync clean
 
 venv: $(STAMP)
 
@@ -34,18 +35,27 @@ lint: $(STAMP)
 TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
 
 unit: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest tests
+	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser
 
 notebooks: $(STAMP)
 	$(TESTENV) $(BIN)/python -m pytest $(NBVAL) notebooks
 
-test: lint unit notebooks
+# The site in a real browser (Debian's chromium + chromium-driver) and the two exercises in JupyterLab.
+browser: course
+	$(TESTENV) $(BIN)/python -m pytest tests/browser
+
+test: lint unit notebooks browser
 
 course: $(STAMP)
-	$(BIN)/python tools/course.py build
+	$(TESTENV) $(BIN)/python tools/course.py build
+
+slides: course
 
 execute: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py execute
+
+sync: $(STAMP)
+	$(BIN)/python tools/sync.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -1,6 +1,9 @@
 """Execute the course's notebooks headless.
 
-    python tools/course.py build [NB ...]    execute into build/ (committed notebooks untouched), print a table
+    python tools/course.py build [NB ...]    execute into build/ (committed notebooks untouched), render each as an
+                                             HTML page and reveal.js slides, write build/index.html and the
+                                             README gallery (docs/gallery), print a table
+    python tools/course.py slides [NB ...]   the same, for the slides (the build makes both)
     python tools/course.py execute [NB ...]  re-execute in place (developers: refresh committed outputs)
 
 Each notebook runs top to bottom in a fresh kernel of this Python, with the
@@ -68,23 +71,33 @@ def execute(path: Path, out: Path) -> tuple[float, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["build", "execute"])
+    parser.add_argument("command", choices=["build", "slides", "execute"])
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args()
     os.environ.setdefault("TQDM_DISABLE", "1")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     rows = []
+    building = args.command in ("build", "slides")
+    if building:
+        import render
+
+        render.vendor(BUILD)
     for path in notebooks(args.notebooks):
         out = path if args.command == "execute" else BUILD / path.name
         seconds, status = execute(path, out)
         rows.append((path.name, seconds, status))
         print(f"  {path.name}: {seconds:.1f} s, {status}", flush=True)
+        if building:
+            render.export(out, BUILD)
     width = max(len(r[0]) for r in rows)
     print(f"\n{'notebook':<{width}}  {'seconds':>8}  status")
     for name, seconds, status in rows:
         print(f"{name:<{width}}  {seconds:>8.1f}  {status}")
-    if args.command == "build":
-        print(f"\nexecuted notebooks are in {BUILD}")
+    if building:
+        saved = render.gallery(BUILD, [r[0] for r in rows])
+        print(f"\ngallery: {len(saved)} figures in {render.GALLERY.relative_to(ROOT)}")
+        print(f"pages and slides: {BUILD}/NAME.html and NAME.slides.html")
+        print(f"course index: {render.index(BUILD, rows)}")
     return 0 if all(r[2] == "ok" for r in rows) else 1
 
 

@@ -58,6 +58,8 @@ def slide_type(cell: nbformat.NotebookNode, index: int) -> str:
     """One idea per slide: a title or section starts a slide, a subsection a sub-slide; code and its
     figure stay on the slide of the text above them; the setup cell is skipped."""
     src = cell.source.lstrip()
+    if src.startswith("**Instructor notes"):
+        return "notes"  # reveal.js speaker view (press S); the page shows it as a normal cell
     if cell.cell_type == "code":
         return "skip" if "setup_notebook" in src else "-"
     if src.startswith(("# ", "## ")) or index == 0:

@@ -1,0 +1,75 @@
+"""The built course site in a real browser: index, pages, slide decks."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from .conftest import BUILD, ROOT, SHOTS
+
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _severe(driver) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def _load(driver, url: str, settle: float = 2.0) -> None:
+    driver.get_log("browser")  # drop what earlier pages logged
+    driver.get(url)
+    time.sleep(settle)
+
+
+def test_index_links_every_notebook(driver, site):
+    _load(driver, f"{site}/index.html", 0.5)
+    hrefs = {a.get_attribute("href").rsplit("/", 1)[-1] for a in driver.find_elements(By.TAG_NAME, "a")}
+    for stem in NOTEBOOKS:
+        assert f"{stem}.html" in hrefs and f"{stem}.slides.html" in hrefs, stem
+    colab = [h for h in (a.get_attribute("href") for a in driver.find_elements(By.TAG_NAME, "a")) if "colab" in h]
+    assert len(colab) == len(NOTEBOOKS)
+    assert _severe(driver) == []
+    driver.save_screenshot(str(SHOTS / "index.png"))
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_page_loads_clean_with_figures_and_math(driver, site, stem):
+    _load(driver, f"{site}/{stem}.html")
+    assert _severe(driver) == [], stem
+    sizes = driver.execute_script("return Array.from(document.images).map(i => [i.naturalWidth, i.naturalHeight])")
+    assert sizes and all(w > 0 and h > 0 for w, h in sizes), sizes
+    assert driver.execute_script("return document.querySelectorAll('.MathJax_CHTML, mjx-container').length") > 0
+    driver.save_screenshot(str(SHOTS / f"{stem}.png"))
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_slides_step_to_the_last_slide(driver, site, stem):
+    _load(driver, f"{site}/{stem}.slides.html")
+    assert _severe(driver) == [], stem
+    driver.execute_async_script(
+        "var done = arguments[0];"
+        "require(['vendor/node_modules/reveal.js/dist/reveal.js'], function (R) { window.__reveal = R; done(); });"
+    )
+    total = driver.execute_script("return window.__reveal.getTotalSlides()")
+    assert total >= 3
+    body = driver.find_element(By.TAG_NAME, "body")
+    presses = 0
+    while not driver.execute_script("return window.__reveal.isLastSlide()") and presses < 1000:
+        body.send_keys(Keys.SPACE)
+        presses += 1
+    assert driver.execute_script("return window.__reveal.isLastSlide()"), f"{stem}: not at the last slide"
+    assert presses >= total - 1
+    time.sleep(1)  # let the slide transition finish before the screenshot
+    driver.save_screenshot(str(SHOTS / f"{stem}.slides-last.png"))
+
+
+def test_gallery_figures_exist_and_readme_shows_them():
+    readme = (ROOT / "README.md").read_text()
+    figures = sorted((ROOT / "docs" / "gallery").glob("*.png"))
+    assert len(figures) >= 7
+    for png in figures:
+        assert png.stat().st_size > 1000 and f"docs/gallery/{png.name}" in readme, png.name
+    assert all(Path(BUILD / f"{s}.html").exists() for s in NOTEBOOKS)
