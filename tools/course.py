@@ -50,6 +50,11 @@ def notebooks(names: list[str]) -> list[Path]:
 def execute(path: Path, out: Path) -> tuple[float, str]:
     """Run ``path`` in a fresh kernel and write the executed notebook to ``out``."""
     nb = nbformat.read(path, as_version=4)
+    # A cell marked `# NBVAL_RAISES_EXCEPTION` demonstrates an error on purpose: nbclient needs the
+    # `raises-exception` tag to run on past it; add it only while executing (nbval reads the comment).
+    demos = [c for c in nb.cells if c.cell_type == "code" and "NBVAL_RAISES_EXCEPTION" in c.source]
+    for cell in demos:
+        cell.metadata.setdefault("tags", []).append("raises-exception")
     client = NotebookClient(
         nb,
         timeout=TIMEOUT_S,
@@ -64,6 +69,10 @@ def execute(path: Path, out: Path) -> tuple[float, str]:
         last = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()[-1]
         status = "FAILED: " + last[:120]
     seconds = time.perf_counter() - start
+    for cell in demos:
+        cell.metadata["tags"].remove("raises-exception")
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
     return seconds, status
