@@ -17,7 +17,6 @@ __all__ = [
     "DEBIAN_FASHION_MNIST_DIR",
     "data_dir",
     "default_device",
-    "in_colab",
     "is_offline",
     "progress_disabled",
     "seed_everything",
@@ -42,15 +41,6 @@ def is_offline() -> bool:
 def progress_disabled() -> bool:
     """True when progress bars should stay off (``CI`` or ``TQDM_DISABLE`` is set)."""
     return _env_flag("CI") or _env_flag("TQDM_DISABLE")
-
-
-def in_colab() -> bool:
-    """True inside Google Colab."""
-    try:
-        import google.colab  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def data_dir() -> Path:

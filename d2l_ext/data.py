@@ -23,6 +23,7 @@ import torchvision
 from . import config
 
 __all__ = [
+    "DataNotFoundError",
     "FashionMNIST",
     "TOY_2D_NAMES",
     "TensorData",

@@ -100,12 +100,16 @@ class MNISTInit:
         return self.layers[-1](h), activations
 
     @torch.no_grad()
-    def _observe(self, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        logits, acts = self.forward(X)
+    def _observe(self, X: torch.Tensor, y: torch.Tensor) -> None:
+        """Show a batch without training on it (the state after reset)."""
+        self._record(X, y, *self.forward(X))
+
+    @torch.no_grad()
+    def _record(self, X: torch.Tensor, y: torch.Tensor, logits: torch.Tensor, acts: list[torch.Tensor]) -> None:
+        """What the views show: the batch, its predictions and the hidden activations."""
         self.images, self.labels = X, y
         self.predictions = logits.argmax(dim=1)
-        self.activations = [a.clone() for a in acts]
-        return logits
+        self.activations = [a.detach() for a in acts]
 
     def step(self, k: int = 1) -> MNISTInit:
         """Train on the next ``k`` batches (cycling through the data); stops if the cost diverges."""
@@ -120,10 +124,7 @@ class MNISTInit:
             logits, acts = self.forward(X)
             cost = F.cross_entropy(logits, y)
             value = cost.item()
-            with torch.no_grad():
-                self.images, self.labels = X, y
-                self.predictions = logits.argmax(dim=1)
-                self.activations = [a.detach() for a in acts]
+            self._record(X, y, logits, acts)
             self.costs.append(value)
             self.misclassified.append(int((self.predictions != y).sum()))
             if not math.isfinite(value):

@@ -81,6 +81,8 @@ class Playground:
         cost.backward()
         value = cost.item()
         self.costs.append(value)
+        if not math.isfinite(value):
+            self.diverged = f"diverged at step {self.step_count} (cost = {value}); press Reset"
         with torch.no_grad():
             self.accuracy = ((logits > 0).float() == self.y).float().mean().item()
         return value
@@ -92,16 +94,11 @@ class Playground:
         for _ in range(k):
             if self.diverged:
                 break
-            if not math.isfinite(self.costs[-1]):
-                self.diverged = f"diverged at step {self.step_count} (cost = {self.costs[-1]}); press Reset"
-                break
             with torch.no_grad():
                 for p in self.net.parameters():
                     p -= self.lr * p.grad
             self.step_count += 1
             self._forward_backward()
-        if not self.diverged and not math.isfinite(self.costs[-1]):
-            self.diverged = f"diverged at step {self.step_count} (cost = {self.costs[-1]}); press Reset"
         return self
 
     # ----------------------------------------------------------------- views

@@ -91,6 +91,7 @@ def main() -> int:
         import render
 
         render.vendor(BUILD)
+        render.assets(BUILD)
     for path in notebooks(args.notebooks):
         out = path if args.command == "execute" else BUILD / path.name
         seconds, status = execute(path, out)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -70,11 +69,14 @@ def export(executed: Path, build: Path) -> tuple[Path, Path]:
         path = build / (executed.stem + suffix)
         path.write_text(body, encoding="utf-8")
         out.append(path)
-    assets = build / "assets"
-    assets.mkdir(exist_ok=True)
-    shutil.copy(SITE / "assets" / "colab-badge.svg", assets / "colab-badge.svg")
-    shutil.copy(SITE / "assets" / "favicon.png", build / "favicon.ico")  # browsers ask the server root for it
     return out[0], out[1]
+
+
+def assets(build: Path) -> None:
+    """The site's own files: the local Colab badge and a favicon (browsers ask the server root for it)."""
+    (build / "assets").mkdir(parents=True, exist_ok=True)
+    shutil.copy(SITE / "assets" / "colab-badge.svg", build / "assets" / "colab-badge.svg")
+    shutil.copy(SITE / "assets" / "favicon.png", build / "favicon.ico")
 
 
 def describe(executed: Path) -> tuple[str, str, str]:
@@ -135,7 +137,3 @@ def gallery(build: Path, names: list[str]) -> list[Path]:
                 path.write_bytes(base64.b64decode(pngs[0]))
                 saved.append(path)
     return saved
-
-
-def summary(rows: list[tuple[str, float, str]]) -> str:
-    return json.dumps([{"notebook": n, "seconds": round(s, 1), "status": st} for n, s, st in rows])
