@@ -3,7 +3,7 @@
 Public names are re-exported here; see each module for shapes and dtypes.
 """
 
-from . import backprop, dropout, generalization, init, stability
+from . import backprop, checks, dropout, generalization, init, stability
 from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
 from .data import FashionMNIST, TensorData, TensorLoader, fashion_mnist, mnist_digits, toy_2d
@@ -22,6 +22,7 @@ __all__ = [
     "TensorLoader",
     "autograd_graph",
     "backprop",
+    "checks",
     "data_dir",
     "default_device",
     "draw_compute_graph",

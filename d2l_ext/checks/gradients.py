@@ -1,0 +1,182 @@
+"""Checks for the exercises of notebooks 01-03: a bias in backprop, sigma', gradient clipping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+from .core import WRONG, Stop, Verdict, call, checker, compare
+
+__all__ = ["check_bias_grads", "check_clip_gradients", "check_sigmoid_grad"]
+
+
+def _bias_case(seed: int) -> tuple[torch.Tensor, int, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(seed)
+    d, h, q = 6, 5, 3
+    x = torch.randn(d, generator=gen, dtype=torch.float64)
+    y = int(torch.randint(0, q, (1,), generator=gen))
+    W1 = torch.randn(h, d, generator=gen, dtype=torch.float64) * 0.5
+    b1 = torch.randn(h, generator=gen, dtype=torch.float64) * 0.5
+    W2 = torch.randn(q, h, generator=gen, dtype=torch.float64) * 0.5
+    b2 = torch.randn(q, generator=gen, dtype=torch.float64) * 0.5
+    return x, y, W1, b1, W2, b2
+
+
+@checker("bias_grads")
+def check_bias_grads(bias_grads: Callable[..., object], lam: float = 0.1) -> Verdict:
+    """Check ``bias_grads(x, y, W1, b1, W2, b2, lam) -> (dJ_db1 (h,), dJ_db2 (q,))`` against autograd.
+
+    The network: z = W1 x + b1, h = relu(z), o = W2 h + b2, J = CE(o, y) + lam/2 (||W1||^2 + ||W2||^2).
+    """
+    for seed in range(3):
+        x, y, W1, b1, W2, b2 = _bias_case(seed)
+        b1_, b2_ = b1.clone().requires_grad_(True), b2.clone().requires_grad_(True)
+        z = W1 @ x + b1_
+        o = W2 @ torch.relu(z) + b2_
+        J = F.cross_entropy(o[None], torch.tensor([y])) + lam / 2 * (W1.pow(2).sum() + W2.pow(2).sum())
+        db1, db2 = torch.autograd.grad(J, (b1_, b2_))
+        got = call("bias_grads", bias_grads, x.clone(), y, W1.clone(), b1.clone(), W2.clone(), b2.clone(), lam)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            raise Stop(
+                Verdict(
+                    "bias_grads",
+                    WRONG,
+                    f"return a pair (dJ_db1, dJ_db2); got {type(got).__name__}"
+                    + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
+                    + ".",
+                )
+            )
+        z, o = z.detach(), o.detach()
+        dJ_do = db2
+        compare(
+            "bias_grads",
+            got[1],
+            db2,
+            what="dJ/db2",
+            mistakes={
+                "the biases are not in the penalty s = lam/2 (||W1||² + ||W2||²): do not add lam * b2.": db2 + lam * b2,
+                "dJ/do is softmax(o) minus the one-hot vector of y: the one-hot part is missing.": torch.softmax(o, 0),
+            },
+            hint="o = W2 h + b2, so do/db2 is the identity: dJ/db2 = dJ/do, as in (5.3.9).",
+        )
+        compare(
+            "bias_grads",
+            got[0],
+            db1,
+            what="dJ/db1",
+            mistakes={
+                "the biases are not in the penalty s = lam/2 (||W1||² + ||W2||²): do not add lam * b1.": db1 + lam * b1,
+                "that is dJ/dh: multiply by phi'(z) (5.3.13), for ReLU 1 where z > 0 and 0 elsewhere.": W2.T @ dJ_do,
+                "phi'(z) for ReLU is 1 where z > 0: you used phi(z) = relu(z) itself.": (W2.T @ dJ_do) * torch.relu(z),
+            },
+            hint="z = W1 x + b1, so dz/db1 is the identity: dJ/db1 = dJ/dz, equation (5.3.13).",
+        )
+    return Verdict(
+        "bias_grads",
+        "correct",
+        "dJ/db1 and dJ/db2 match autograd on 3 random examples (to 1e-6); note that they equal dJ/dz and dJ/do.",
+    )
+
+
+@checker("sigmoid_grad")
+def check_sigmoid_grad(sigmoid_grad: Callable[[torch.Tensor], object]) -> Verdict:
+    """Check ``sigmoid_grad(z) -> sigma'(z)`` (same shape as z) against autograd, on [-8, 8] and a 2-D input."""
+    z = torch.linspace(-8, 8, 161, dtype=torch.float64, requires_grad=True)
+    (expected,) = torch.autograd.grad(torch.sigmoid(z).sum(), z)
+    z = z.detach()
+    s = torch.sigmoid(z)
+    got = call("sigmoid_grad", sigmoid_grad, z.clone())
+    compare(
+        "sigmoid_grad",
+        got,
+        expected,
+        what="sigma'(z)",
+        mistakes={
+            "that is sigma(z) itself; its derivative is sigma(z)(1 - sigma(z)).": s,
+            "sigma(z)(1 + sigma(z)): the bracket is 1 - sigma(z), with a minus.": s * (1 + s),
+            "z(1 - z) applies the formula to z: it is sigma(z)(1 - sigma(z)), with sigma(z) = 1/(1 + exp(-z)).": z
+            * (1 - z),
+            "1 - sigma(z)² is the pattern of tanh' = 1 - tanh²; for the sigmoid it is sigma(z)(1 - sigma(z)).": 1
+            - s**2,
+            "exp(-z)/(1 + exp(-z)) is missing a factor 1/(1 + exp(-z)): it equals 1 - sigma(z).": 1 - s,
+        },
+        hint="differentiate 1/(1 + exp(-z)) and write the result with sigma(z) = 1/(1 + exp(-z)).",
+    )
+    Z = torch.randn(3, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    got2 = call("sigmoid_grad", sigmoid_grad, Z.clone())
+    compare(
+        "sigmoid_grad",
+        got2,
+        torch.sigmoid(Z) * (1 - torch.sigmoid(Z)),
+        what="sigma'(Z) for a (3, 4) input",
+        hint="work elementwise (torch.sigmoid, *, -), so that any shape works.",
+    )
+    return Verdict(
+        "sigmoid_grad",
+        "correct",
+        f"matches autograd at 161 points in [-8, 8] and on a (3, 4) input; its "
+        f"largest value is {float(got.max()):.4f} at z = 0.",
+    )
+
+
+def _clip_reference(grads: list[torch.Tensor], theta: float) -> list[torch.Tensor]:
+    norm = torch.sqrt(sum((g**2).sum() for g in grads))
+    return [g * min(1.0, theta / float(norm)) for g in grads]
+
+
+@checker("clip_gradients")
+def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
+    """Check ``clip_gradients(grads: list of tensors, theta) -> list`` (global-norm clipping)."""
+    gen = torch.Generator().manual_seed(0)
+    shapes = [(4, 3), (4,), (2, 4)]
+    for scale in (5.0, 0.05):  # the gradients' scale: total norm above, then below theta = 1
+        grads = [scale * torch.randn(s, generator=gen, dtype=torch.float64) for s in shapes]
+        theta = 1.0
+        got = call("clip_gradients", clip_gradients, [g.clone() for g in grads], theta)
+        if not isinstance(got, (list, tuple)) or len(got) != len(grads):
+            raise Stop(
+                Verdict(
+                    "clip_gradients",
+                    WRONG,
+                    f"return a list with one clipped tensor per gradient "
+                    f"({len(grads)} here), got {type(got).__name__}.",
+                )
+            )
+        for i, (g_got, g) in enumerate(zip(got, grads, strict=True)):
+            if not isinstance(g_got, torch.Tensor) or g_got.shape != g.shape:
+                raise Stop(
+                    Verdict(
+                        "clip_gradients",
+                        WRONG,
+                        f"gradient {i} should keep its shape {tuple(g.shape)}, "
+                        f"got {tuple(getattr(g_got, 'shape', ())) or type(g_got).__name__}.",
+                    )
+                )
+        flat = lambda gs: torch.cat([g.detach().double().flatten() for g in gs])  # noqa: E731
+        norm = float(flat(grads).norm())
+        what = f"the result (for gradients of total norm {norm:.3g}, theta = 1)"
+        compare(
+            "clip_gradients",
+            flat(got),
+            flat(_clip_reference(grads, theta)),
+            what=what,
+            mistakes={
+                "each tensor was clipped by its own norm: clip by the norm of all gradients together, "
+                "||g|| = sqrt(sum of all squared entries), so the direction of the whole gradient is kept.": flat(
+                    g * min(1.0, theta / float(g.norm())) for g in grads
+                ),
+                "clamping each entry to [-theta, theta] changes the gradient's direction: "
+                "scale the whole vector instead.": flat(g.clamp(-theta, theta) for g in grads),
+                "a gradient whose norm is already below theta must stay as it is: "
+                "the factor is min(1, theta / ||g||).": flat(g * theta / norm for g in grads),
+            },
+            hint="g <- min(1, theta / ||g||) g, with ||g|| over all tensors together (the lecture's formula).",
+        )
+    return Verdict(
+        "clip_gradients",
+        "correct",
+        "a gradient of total norm above theta is scaled to norm theta with its "
+        "direction kept, one below theta is left alone.",
+    )

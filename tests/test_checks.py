@@ -1,0 +1,342 @@
+"""The exercise checkers: the reference answer passes; typical wrong answers get their specific message."""
+
+import math
+
+import pytest
+import torch
+
+from d2l_ext import checks
+from d2l_ext.checks import CORRECT, ERROR, NOT_DONE, WRONG
+
+
+def verdict(v, status, *words):
+    assert v.status == status, str(v)
+    text = str(v).lower()
+    for w in words:
+        assert w.lower() in text, (w, str(v))
+    return v
+
+
+# ---------------------------------------------------------------- the core
+def test_verdict_renders_one_line_and_hint():
+    v = checks.Verdict("f", WRONG, "it is off.", "try again.")
+    assert str(v) == repr(v) == "✗ f — wrong: it is off.\n  Hint: try again."
+    assert not v.passed and checks.Verdict("f", CORRECT, "ok").passed
+    with pytest.raises(ValueError, match="status must be one of"):
+        checks.Verdict("f", "fine", "")
+
+
+def stub(*args, **kwargs):
+    """The student edition's body: TODO, return None."""
+    return None
+
+
+def broken(*args, **kwargs):
+    return 1 / 0
+
+
+ALL_CHECKS = [
+    checks.check_bias_grads,
+    checks.check_sigmoid_grad,
+    checks.check_clip_gradients,
+    checks.check_xavier_uniform,
+    checks.check_count_distinct_units,
+    checks.check_saturated_share,
+    checks.check_early_stopping,
+    checks.check_sgd_step_weight_decay,
+    checks.check_dropconnect_linear,
+]
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
+def test_stub_is_not_done_yet_and_errors_name_the_line(check):
+    verdict(check(stub), NOT_DONE, "returns None", "TODO")
+    verdict(check(broken), ERROR, "ZeroDivisionError", "return 1 / 0")
+    verdict(check(42), WRONG, "expected your function")
+
+
+def test_predictions_and_choices():
+    verdict(checks.check_prediction("q", None, 2.0, rtol=0.1), NOT_DONE, "still None")
+    verdict(checks.check_prediction("q", 2.1, 2.0, rtol=0.1), CORRECT, "within 10%")
+    verdict(checks.check_prediction("q", 3.0, 2.0, rtol=0.1, explain="why"), WRONG, "50% off", "hint: why")
+    verdict(checks.check_prediction("q", 1e-8, 3e-8, orders=1), CORRECT, "orders of magnitude")
+    verdict(checks.check_prediction("q", 1e-4, 3e-8, orders=1), WRONG, "3.5 orders")
+    verdict(checks.check_prediction("q", "big", 3e-8, orders=1), WRONG, "one finite number")
+    verdict(checks.check_prediction("q", -1.0, 3e-8, orders=1), WRONG, "positive")
+    with pytest.raises(ValueError, match="exactly one"):
+        checks.check_prediction("q", 1.0, 1.0)
+    verdict(checks.check_choice("q", None, "a", ["a", "b"]), NOT_DONE)
+    verdict(checks.check_choice("q", "a", "a", ["a", "b"]), CORRECT)
+    verdict(checks.check_choice("q", "b", "a", ["a", "b"]), WRONG, "measurement says 'a'")
+    verdict(checks.check_choice("q", "c", "a", ["a", "b"]), WRONG, "one of")
+    with pytest.raises(ValueError, match="measured must be one of"):
+        checks.check_choice("q", "a", "c", ["a", "b"])
+
+
+def test_compare_says_transposed_reshaped_factor_sign_and_worst_entry():
+    from d2l_ext.checks.core import Stop, compare
+
+    ref = torch.arange(1.0, 7.0).reshape(2, 3)
+
+    def why(got, **kw):
+        with pytest.raises(Stop) as e:
+            compare("f", got, ref, **kw)
+        return e.value.verdict
+
+    compare("f", ref.clone(), ref)
+    verdict(why(ref.T), WRONG, "transposed")
+    verdict(why(ref.flatten()), WRONG, "wrong shape")
+    verdict(why(torch.ones(5)), WRONG, "shape (5,)")
+    verdict(why(2 * ref), WRONG, "constant factor", "2 x")
+    verdict(why(-ref), WRONG, "sign flipped")
+    bad = ref.clone()
+    bad[1, 2] = 0
+    verdict(why(bad), WRONG, "1 of 6 entries", "[1, 2]", "yours 0", "expected 6")
+    nan = ref.clone()
+    nan[0, 1] = math.nan
+    verdict(why(nan), WRONG, "NaN", "[0, 1]")
+    verdict(why("text"), WRONG, "should be a tensor")
+    verdict(why(ref + 1, mistakes={"the known slip.": ref + 1}), WRONG, "typical mistake", "the known slip")
+    compare("f", ref.tolist(), ref)  # lists of numbers are accepted
+
+
+# ---------------------------------------------------------------- 01: bias gradients
+def bias_grads(x, y, W1, b1, W2, b2, lam):
+    z = W1 @ x + b1
+    o = W2 @ torch.relu(z) + b2
+    e_y = torch.zeros_like(o)
+    e_y[y] = 1
+    dJ_do = torch.softmax(o, 0) - e_y
+    return (W2.T @ dJ_do) * (z > 0), dJ_do
+
+
+def test_bias_grads():
+    verdict(checks.check_bias_grads(bias_grads), CORRECT, "match autograd")
+
+    def decayed(x, y, W1, b1, W2, b2, lam):
+        g1, g2 = bias_grads(x, y, W1, b1, W2, b2, lam)
+        return g1 + lam * b1, g2 + lam * b2
+
+    def no_phi(x, y, W1, b1, W2, b2, lam):
+        g1, g2 = bias_grads(x, y, W1, b1, W2, b2, lam)
+        return W2.T @ g2, g2
+
+    def summed(x, y, W1, b1, W2, b2, lam):
+        g1, g2 = bias_grads(x, y, W1, b1, W2, b2, lam)
+        return g1.sum(), g2
+
+    verdict(checks.check_bias_grads(decayed), WRONG, "dJ/db2", "do not add lam * b2")
+    verdict(checks.check_bias_grads(no_phi), WRONG, "dJ/db1", "that is dJ/dh")
+    verdict(checks.check_bias_grads(summed), WRONG, "dJ/db1 has shape ()")
+    verdict(checks.check_bias_grads(lambda *a: bias_grads(*a)[0]), WRONG, "return a pair")
+
+
+# ---------------------------------------------------------------- 02: sigma'
+def test_sigmoid_grad():
+    verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))), CORRECT, "0.2500")
+    verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 + torch.sigmoid(z))), WRONG, "with a minus")
+    verdict(checks.check_sigmoid_grad(lambda z: z * (1 - z)), WRONG, "applies the formula to z")
+    verdict(checks.check_sigmoid_grad(lambda z: 1 - torch.sigmoid(z) ** 2), WRONG, "tanh")
+    verdict(checks.check_sigmoid_grad(lambda z: 0.5 * torch.sigmoid(z) * (1 - torch.sigmoid(z))), WRONG, "factor")
+    verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z)).flatten()[0]), WRONG)
+    # only 1-D works: the (3, 4) input is caught
+    verdict(
+        checks.check_sigmoid_grad(
+            lambda z: torch.stack([torch.sigmoid(t) * (1 - torch.sigmoid(t)) for t in z.flatten()])
+        ),
+        WRONG,
+        "(3, 4)",
+        "right values in the wrong shape",
+    )
+
+
+# ---------------------------------------------------------------- 03: clipping
+def clip(grads, theta):
+    norm = torch.sqrt(sum((g**2).sum() for g in grads))
+    return [g * min(1.0, theta / float(norm)) for g in grads]
+
+
+def test_clip_gradients():
+    verdict(checks.check_clip_gradients(clip), CORRECT)
+
+    def torch_clip(grads, theta):  # the library's version (on .grad, eps 1e-6: within tolerance)
+        params = [torch.zeros_like(g, requires_grad=True) for g in grads]
+        for p, g in zip(params, grads, strict=True):
+            p.grad = g.clone()
+        torch.nn.utils.clip_grad_norm_(params, theta)
+        return [p.grad for p in params]
+
+    verdict(checks.check_clip_gradients(torch_clip), CORRECT)
+    verdict(
+        checks.check_clip_gradients(lambda gs, t: [g * min(1.0, t / float(g.norm())) for g in gs]), WRONG, "own norm"
+    )
+    verdict(checks.check_clip_gradients(lambda gs, t: [g.clamp(-t, t) for g in gs]), WRONG, "direction")
+    always = lambda gs, t: [g * t / float(torch.cat([h.flatten() for h in gs]).norm()) for g in gs]  # noqa: E731
+    verdict(checks.check_clip_gradients(always), WRONG, "already below theta")
+    verdict(checks.check_clip_gradients(lambda gs, t: gs[:2]), WRONG, "one clipped tensor per gradient")
+
+
+# ---------------------------------------------------------------- 04: Xavier uniform
+def xavier_uniform(n_in, n_out, generator=None):
+    a = math.sqrt(6 / (n_in + n_out))
+    return (2 * torch.rand(n_out, n_in, generator=generator) - 1) * a
+
+
+def test_xavier_uniform():
+    verdict(checks.check_xavier_uniform(xavier_uniform), CORRECT, "reproducible")
+    torch_version = lambda i, o, generator=None: torch.nn.init.xavier_uniform_(torch.empty(o, i), generator=generator)  # noqa: E731
+    verdict(checks.check_xavier_uniform(torch_version), CORRECT)
+    verdict(
+        checks.check_xavier_uniform(lambda i, o, generator=None: xavier_uniform(i, o, generator).T), WRONG, "transposed"
+    )
+    std_bound = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(2 / (i + o))  # noqa: E731
+    verdict(checks.check_xavier_uniform(std_bound), WRONG, "standard deviation")
+    fan_in = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(6 / i)  # noqa: E731
+    verdict(checks.check_xavier_uniform(fan_in), WRONG, "n_in alone")
+    normal = lambda i, o, generator=None: torch.randn(o, i, generator=generator) * math.sqrt(2 / (i + o))  # noqa: E731
+    verdict(checks.check_xavier_uniform(normal), WRONG, "bell")
+    positive = lambda i, o, generator=None: torch.rand(o, i, generator=generator) * math.sqrt(6 / (i + o))  # noqa: E731
+    verdict(checks.check_xavier_uniform(positive), WRONG, ">= 0")
+    verdict(checks.check_xavier_uniform(lambda i, o, generator=None: xavier_uniform(i, o)), WRONG, "generator")
+
+
+# ---------------------------------------------------------------- 05: distinct units
+def count_distinct_units(W, atol=1e-6):
+    reps = []
+    for w in W:
+        if not any((w - r).abs().max() <= atol for r in reps):
+            reps.append(w)
+    return len(reps)
+
+
+def test_count_distinct_units():
+    verdict(checks.check_count_distinct_units(count_distinct_units), CORRECT)
+    verdict(
+        checks.check_count_distinct_units(lambda W, atol=1e-6: count_distinct_units(W.T, atol)),
+        WRONG,
+        "counted columns",
+    )
+    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: torch.unique(W, dim=0).shape[0]), WRONG, "rounding")
+    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: "two"), WRONG, "whole number")
+
+
+# ---------------------------------------------------------------- 06: saturation
+def test_saturated_share():
+    verdict(
+        checks.check_saturated_share(lambda acts, t=0.99: [(a.abs() > t).float().mean().item() for a in acts]), CORRECT
+    )
+    verdict(
+        checks.check_saturated_share(lambda acts, t=0.99: torch.stack([(a.abs() > t).double().mean() for a in acts])),
+        CORRECT,
+    )
+    verdict(
+        checks.check_saturated_share(lambda acts, t=0.99: [(a > t).float().mean().item() for a in acts]),
+        WRONG,
+        "-1 as well",
+    )
+    verdict(
+        checks.check_saturated_share(lambda acts, t=0.99: [int((a.abs() > t).sum()) for a in acts]), WRONG, "counts"
+    )
+    verdict(checks.check_saturated_share(lambda acts, t=0.99: [0.5]), WRONG, "one number per layer")
+
+
+# ---------------------------------------------------------------- 07: early stopping, weight decay
+def early_stopping(val_losses, patience):
+    best, best_epoch, waited = math.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def test_early_stopping():
+    verdict(checks.check_early_stopping(early_stopping), CORRECT)
+
+    def no_reset(val_losses, patience):
+        best, best_epoch, waited = math.inf, 0, 0
+        for epoch, loss in enumerate(val_losses, start=1):
+            if loss < best:
+                best, best_epoch = loss, epoch
+            else:
+                waited += 1
+                if waited == patience:
+                    return best_epoch, epoch
+        return best_epoch, len(val_losses)
+
+    def ties(val_losses, patience):
+        return early_stopping([v - 1e-9 * i for i, v in enumerate(val_losses)], patience)
+
+    verdict(checks.check_early_stopping(no_reset), WRONG, "restart at 0", "for val_losses")
+    verdict(checks.check_early_stopping(ties), WRONG, "< best")
+    verdict(checks.check_early_stopping(lambda v, p: tuple(e - 1 for e in early_stopping(v, p))), WRONG, "from 1")
+    verdict(checks.check_early_stopping(lambda v, p: early_stopping(v, p)[1]), WRONG, "a pair")
+
+
+def test_sgd_step_weight_decay():
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * (g + lam * w)), CORRECT, "0.97")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: (1 - lr * lam) * w - lr * g), CORRECT)
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * g), WRONG, "lambda term is missing")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * (g + lam / 2 * w)), WRONG, "not lam/2")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * (g - lam * w)), WRONG, "toward 0")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * g - lam * w), WRONG, "learning rate")
+
+
+# ---------------------------------------------------------------- 08: DropConnect
+def dropconnect_linear(X, W, b, p, generator=None):
+    mask = (torch.rand(W.shape, generator=generator) > p).to(W.dtype)
+    return X @ (W * mask / (1 - p)).T + b
+
+
+def test_dropconnect_linear():
+    verdict(checks.check_dropconnect_linear(dropconnect_linear), CORRECT, "a mask per weight")
+
+    def unscaled(X, W, b, p, generator=None):
+        return X @ (W * (torch.rand(W.shape, generator=generator) > p)).T + b
+
+    def input_dropout(X, W, b, p, generator=None):
+        return (X * (torch.rand(X.shape, generator=generator) > p) / (1 - p)) @ W.T + b
+
+    def output_dropout(X, W, b, p, generator=None):
+        o = X @ W.T
+        return o * (torch.rand(o.shape, generator=generator) > p) / (1 - p) + b
+
+    verdict(checks.check_dropconnect_linear(unscaled), WRONG, "1/(1 - p)")
+    verdict(checks.check_dropconnect_linear(input_dropout), WRONG, "dropped the inputs")
+    verdict(checks.check_dropconnect_linear(output_dropout), WRONG, "dropped the outputs")
+    verdict(
+        checks.check_dropconnect_linear(
+            lambda X, W, b, p, generator=None: X @ (W * (torch.rand(W.shape) > p) / (1 - p)).T + b
+        ),
+        WRONG,
+        "generator",
+    )
+    verdict(checks.check_dropconnect_linear(lambda X, W, b, p, generator=None: X @ W.T), WRONG, "bias b is missing")
+    verdict(
+        checks.check_dropconnect_linear(
+            lambda X, W, b, p, generator=None: dropconnect_linear(X, W, b, p / 2, generator)
+        ),
+        WRONG,
+        "dropped with p = 0.3",
+    )
+
+
+def test_early_stopping_reproduces_fit():
+    import d2l_ext
+
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(200, 5, generator=gen)
+    y = ((X[:, 0] > 0).long() + (X[:, 1] > 0.5).long() + (torch.rand(200, generator=gen) < 0.3).long()) % 3
+    data = d2l_ext.TensorData((X[:100], y[:100]), (X[100:], y[100:]), batch_size=20)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(5, 64), torch.nn.ReLU(), torch.nn.Linear(64, 3))
+    h = d2l_ext.fit(net, data, 60, lr=0.05, plot=False, progress=False, patience=3, device="cpu")
+    assert 1 < h.best_epoch < h.epochs < 60  # it improved, then stopped early: the case is informative
+    v = verdict(checks.check_early_stopping(early_stopping, history=h, patience=3), CORRECT, "as fit(patience=3) did")
+    assert f"keeps epoch {h.best_epoch}" in str(v)
+    verdict(checks.check_early_stopping(early_stopping, history=h, patience=2), WRONG, "fit kept epoch")
+    with pytest.raises(ValueError, match="history must come from fit"):
+        checks.check_early_stopping(early_stopping, history=d2l_ext.History(), patience=3)
