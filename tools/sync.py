@@ -51,7 +51,8 @@ def course_config() -> dict[str, str]:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     repo = meta["project"]["urls"]["Repository"].rstrip("/")
     slug = repo.removeprefix("https://github.com/")
-    return {"repo": repo, "slug": slug, "release": meta["tool"]["course"]["release"]}
+    course = meta["tool"]["course"]
+    return {"repo": repo, "slug": slug, "release": course["release"], "student_branch": course["student_branch"]}
 
 
 def slide_type(cell: nbformat.NotebookNode, index: int) -> str:
