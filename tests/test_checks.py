@@ -131,6 +131,44 @@ def test_bias_grads():
     verdict(checks.check_bias_grads(lambda *a: bias_grads(*a)[0]), WRONG, "return a pair")
 
 
+def numerical_grad(f, x, eps=1e-6):
+    grad = torch.zeros_like(x)
+    for i in range(x.numel()):
+        old = x.view(-1)[i].item()
+        x.view(-1)[i] = old + eps
+        f_plus = f(x).item()
+        x.view(-1)[i] = old - eps
+        f_minus = f(x).item()
+        x.view(-1)[i] = old
+        grad.view(-1)[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def test_numerical_grad():
+    verdict(checks.check_numerical_grad(numerical_grad), CORRECT, "x is left as it was", "O(eps²)")
+
+    def forward(f, x, eps=1e-6):
+        f0, grad = f(x).item(), torch.zeros_like(x)
+        for i in range(x.numel()):
+            y = x.clone()
+            y.view(-1)[i] += eps
+            grad.view(-1)[i] = (f(y).item() - f0) / eps
+        return grad
+
+    def no_half(f, x, eps=1e-6):
+        return 2 * numerical_grad(f, x, eps)
+
+    def not_restored(f, x, eps=1e-6):
+        g = numerical_grad(f, x, eps)
+        x += eps
+        return g
+
+    verdict(checks.check_numerical_grad(forward), WRONG, "forward difference")
+    verdict(checks.check_numerical_grad(no_half), WRONG, "2 eps")
+    verdict(checks.check_numerical_grad(not_restored), WRONG, "x was changed")
+    verdict(checks.check_numerical_grad(lambda f, x, eps=1e-6: numerical_grad(f, x, eps).T), WRONG, "transposed")
+
+
 # ---------------------------------------------------------------- 02: sigma'
 def test_sigmoid_grad():
     verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))), CORRECT, "0.2500")

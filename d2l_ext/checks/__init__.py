@@ -8,7 +8,7 @@ run" questions against the measured outcome.
 """
 
 from .core import CORRECT, ERROR, NOT_DONE, WRONG, Verdict, check_choice, check_prediction
-from .gradients import check_bias_grads, check_clip_gradients, check_sigmoid_grad
+from .gradients import check_bias_grads, check_clip_gradients, check_numerical_grad, check_sigmoid_grad
 from .initialization import check_count_distinct_units, check_saturated_share, check_xavier_uniform
 from .regularization import check_dropconnect_linear, check_early_stopping, check_sgd_step_weight_decay
 
@@ -24,6 +24,7 @@ __all__ = [
     "check_count_distinct_units",
     "check_dropconnect_linear",
     "check_early_stopping",
+    "check_numerical_grad",
     "check_prediction",
     "check_saturated_share",
     "check_sgd_step_weight_decay",

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from .core import WRONG, Stop, Verdict, call, checker, compare
+from .core import CORRECT, WRONG, Stop, Verdict, as_tensor, call, checker, compare
 
-__all__ = ["check_bias_grads", "check_clip_gradients", "check_sigmoid_grad"]
+__all__ = ["check_bias_grads", "check_clip_gradients", "check_numerical_grad", "check_sigmoid_grad"]
 
 
 def _bias_case(seed: int) -> tuple[torch.Tensor, int, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -75,7 +75,7 @@ def check_bias_grads(bias_grads: Callable[..., object], lam: float = 0.1) -> Ver
         )
     return Verdict(
         "bias_grads",
-        "correct",
+        CORRECT,
         "dJ/db1 and dJ/db2 match autograd on 3 random examples (to 1e-6); note that they equal dJ/dz and dJ/do.",
     )
 
@@ -115,7 +115,7 @@ def check_sigmoid_grad(sigmoid_grad: Callable[[torch.Tensor], object]) -> Verdic
     )
     return Verdict(
         "sigmoid_grad",
-        "correct",
+        CORRECT,
         f"matches autograd at 161 points in [-8, 8] and on a (3, 4) input; its "
         f"largest value is {float(got.max()):.4f} at z = 0.",
     )
@@ -176,7 +176,73 @@ def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
         )
     return Verdict(
         "clip_gradients",
-        "correct",
+        CORRECT,
         "a gradient of total norm above theta is scaled to norm theta with its "
         "direction kept, one below theta is left alone.",
+    )
+
+
+def _test_function(x: torch.Tensor) -> torch.Tensor:
+    """A scalar function with curvature in every entry and coupling between entries: x (3, 4) -> ()."""
+    return (x**3).sum() + (x[0] * x[1]).sum() + torch.sin(x).prod()
+
+
+@checker("numerical_grad")
+def check_numerical_grad(numerical_grad: Callable[..., object], eps: float = 1e-3) -> Verdict:
+    """Check ``numerical_grad(f, x, eps) -> tensor shaped like x`` (central differences) against autograd.
+
+    ``eps`` is large on purpose: central differences are off by O(eps²) = 1e-6, forward ones by O(eps).
+    """
+    name = "numerical_grad"
+    x = torch.randn(3, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    x_ = x.clone().requires_grad_(True)
+    (expected,) = torch.autograd.grad(_test_function(x_), x_)
+    given = x.clone()
+    got = call(name, numerical_grad, _test_function, given, eps)
+    if not torch.equal(given, x):
+        raise Stop(
+            Verdict(
+                name,
+                WRONG,
+                "x was changed: after your function, some entries are still perturbed.",
+                "put each entry back to its old value after the two evaluations.",
+            )
+        )
+
+    def differences(step: Callable[[torch.Tensor, int], float]) -> torch.Tensor:
+        out = torch.zeros_like(x)
+        for i in range(x.numel()):
+            out.view(-1)[i] = step(x, i)
+        return out
+
+    def shifted(i: int, h: float) -> float:
+        y = x.clone()
+        y.view(-1)[i] += h
+        return float(_test_function(y))
+
+    f0 = float(_test_function(x))
+    compare(
+        name,
+        got,
+        expected,
+        what="the gradient",
+        rtol=1e-4,
+        atol=1e-4,
+        mistakes={
+            "that is the forward difference (f(x + eps) - f(x)) / eps, off by O(eps); the central difference "
+            "(f(x + eps) - f(x - eps)) / (2 eps) is off by O(eps²) only.": differences(
+                lambda _, i: (shifted(i, eps) - f0) / eps
+            ),
+            "the central difference divides by 2 eps, the distance between x - eps and x + eps.": differences(
+                lambda _, i: (shifted(i, eps) - shifted(i, -eps)) / eps
+            ),
+        },
+        hint="perturb one entry at a time: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), for every entry i.",
+    )
+    worst = (as_tensor(name, got, expected, "the gradient") - expected).abs().max().item()
+    return Verdict(
+        name,
+        CORRECT,
+        f"matches autograd on a (3, 4) input to {worst:.0e} with eps = {eps:g}: O(eps²), as central differences "
+        "promise; and x is left as it was.",
     )

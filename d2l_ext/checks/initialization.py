@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import torch
 
-from .core import WRONG, Stop, Verdict, as_tensor, call, checker, compare
+from .core import CORRECT, WRONG, Stop, Verdict, as_tensor, call, checker, compare
 
 __all__ = ["check_count_distinct_units", "check_saturated_share", "check_xavier_uniform"]
 
@@ -83,7 +83,7 @@ def check_xavier_uniform(xavier_uniform: Callable[..., object], n_in: int = 784,
         )
     return Verdict(
         name,
-        "correct",
+        CORRECT,
         f"shape {(n_out, n_in)}, every weight in [-{a:.4f}, {a:.4f}], mean 0, variance "
         f"{ratio:.3f} x 2/(n_in + n_out), uniform, and reproducible with a generator.",
     )
@@ -130,9 +130,7 @@ def check_count_distinct_units(count_distinct_units: Callable[..., object]) -> V
         raise _wrong(
             name, f"for {label} (W of shape {tuple(W.shape)}) you count {int(got)}, expected {expected}.", hint
         )
-    return Verdict(
-        name, "correct", f"right on all {len(cases)} test layers, rounding noise and the zero layer included."
-    )
+    return Verdict(name, CORRECT, f"right on all {len(cases)} test layers, rounding noise and the zero layer included.")
 
 
 @checker("saturated_share")
@@ -174,6 +172,6 @@ def check_saturated_share(saturated_share: Callable[..., object]) -> Verdict:
     )
     return Verdict(
         name,
-        "correct",
+        CORRECT,
         "the shares for three layers of growing scale match: " + ", ".join(f"{v:.1%}" for v in got_t.tolist()) + ".",
     )

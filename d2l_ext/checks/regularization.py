@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from ..train import History
-from .core import WRONG, CheckUsageError, Stop, Verdict, as_tensor, call, checker, compare
+from .core import CORRECT, WRONG, CheckUsageError, Stop, Verdict, as_tensor, call, checker, compare
 
 __all__ = ["check_dropconnect_linear", "check_early_stopping", "check_sgd_step_weight_decay"]
 
@@ -79,7 +79,7 @@ def check_early_stopping(
             )
         return Verdict(
             name,
-            "correct",
+            CORRECT,
             f"right on all {len(_STOP_CASES)} loss histories: improvements reset the "
             "count, ties are not improvements, and a run that never waits long enough ends at its last "
             f"epoch.{real}",
@@ -138,7 +138,7 @@ def check_sgd_step_weight_decay(sgd_step_weight_decay: Callable[..., object]) ->
     )
     return Verdict(
         name,
-        "correct",
+        CORRECT,
         f"w <- (1 - lr lam) w - lr grad: each step first shrinks w by the factor "
         f"{1 - lr * lam:g} (lr = {lr}, lam = {lam}), hence the name weight decay.",
     )
@@ -252,7 +252,7 @@ def check_dropconnect_linear(dropconnect_linear: Callable[..., object]) -> Verdi
         )
     return Verdict(
         name,
-        "correct",
+        CORRECT,
         f"exact with p = 0; with p = {p}: {share:.1%} of the weights dropped, the kept "
         f"ones scaled by 1/(1 - p) = {1 / (1 - p):.4g}, a mask per weight (not per input or output), "
         "reproducible with a generator.",
