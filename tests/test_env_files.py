@@ -56,3 +56,10 @@ def test_d2l_runtime_imports_are_listed():
     for name in ("numpy", "matplotlib", "matplotlib-inline", "pandas", "requests", "scipy", "pillow", "ipython",
                  "torchvision"):  # fmt: skip
         assert name in reqs, f"d2l imports {name} at run time; list it in requirements.txt"
+
+
+def test_every_package_is_installed():
+    """Colab installs d2l_ext with pip (not editable): pyproject must list every subpackage, d2l_ext.checks too."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "d2l_ext").rglob("__init__.py")}
+    assert found == listed, f"pyproject [tool.setuptools] packages = {sorted(listed)}, the tree has {sorted(found)}"
