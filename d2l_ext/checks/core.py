@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import math
+import reprlib
+import sysconfig
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,11 @@ __all__ = ["CORRECT", "ERROR", "NOT_DONE", "WRONG", "Verdict", "call", "check_ch
 
 CORRECT, WRONG, NOT_DONE, ERROR = "correct", "wrong", "not done yet", "error"
 _MARK = {CORRECT: "✓", WRONG: "✗", NOT_DONE: "…", ERROR: "⚠"}
-_PACKAGE = str(Path(__file__).resolve().parent.parent)
+# Frames in these places are not the student's: d2l_ext, the standard library, installed packages
+# (site-packages in a venv, dist-packages on Colab).
+_NOT_STUDENT = (str(Path(__file__).resolve().parent.parent),) + tuple(
+    {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
+)
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,8 @@ def _where(exc: BaseException) -> str:
     frames = [
         f
         for f in traceback.extract_tb(exc.__traceback__)
-        if not f.filename.startswith(_PACKAGE) and "site-packages" not in f.filename
+        if not f.filename.startswith(_NOT_STUDENT)
+        and not {"site-packages", "dist-packages"} & set(Path(f.filename).parts)
     ]
     if not frames:
         return ""
@@ -109,7 +116,7 @@ def call(exercise: str, fn: object, *args: Any, **kwargs: Any) -> Any:
             Verdict(
                 exercise,
                 WRONG,
-                f"expected your function, got {type(fn).__name__} {fn!r}.",
+                f"expected your function, got {type(fn).__name__} {reprlib.repr(fn)}.",
                 "Pass the function itself: the name, without calling it.",
             )
         )
