@@ -17,7 +17,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import student  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CHECK_CALL = re.compile(r"d2l_ext\.checks\.(check_\w+)\(")
 
 
 # ---------------------------------------------------------------- stubs
@@ -115,7 +114,9 @@ def test_two_to_four_checked_exercises_each(nb):
     kinds = {"code": 0, "predict": 0}
     for k, cells in exercises.items():
         solutions = [c for c in cells if c.cell_type == "code" and student.is_solution(c)]
-        checks = [c for c in cells if c.cell_type == "code" and student.is_exercise(c) and CHECK_CALL.search(c.source)]
+        checks = [
+            c for c in cells if c.cell_type == "code" and student.is_exercise(c) and student.CHECK_CALL.search(c.source)
+        ]
         assert solutions and checks, f"exercise {k} needs a solution cell and a check cell"
         assert student.is_exercise(cells[0]), f"exercise {k}: its statement is tagged 'exercise'"
         for sol in solutions:
@@ -130,7 +131,7 @@ def test_two_to_four_checked_exercises_each(nb):
 def test_committed_checks_all_pass(nb):
     """The instructor edition runs with the solutions: every check says ✓ (strict nbval keeps it so)."""
     for cell in nb.cells:
-        if cell.cell_type == "code" and CHECK_CALL.search(cell.source):
+        if cell.cell_type == "code" and student.CHECK_CALL.search(cell.source):
             shown = [o["data"]["text/plain"] for o in cell.outputs if o.get("output_type") == "execute_result"]
             assert shown and shown[-1].startswith("✓"), f"a check that does not pass:\n{cell.source}\n{shown}"
 

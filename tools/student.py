@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "build" / "student"
 TODO_BODY = "# TODO: your code here"
 TODO_PREDICTION = "None  # TODO: your prediction"
+CHECK_CALL = re.compile(r"d2l_ext\.checks\.(check_\w+)\(")  # how an exercise cell calls its check
 ANSWER_PROMPT = "**Your answer:** *double-click here to write your reasoning.*"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from .core import CORRECT, WRONG, Stop, Verdict, as_tensor, call, checker, compare
+from .core import CORRECT, WRONG, Stop, Verdict, call, checker, compare
 
 __all__ = ["check_bias_grads", "check_clip_gradients", "check_numerical_grad", "check_sigmoid_grad"]
 
@@ -221,7 +221,7 @@ def check_numerical_grad(numerical_grad: Callable[..., object], eps: float = 1e-
         return float(_test_function(y))
 
     f0 = float(_test_function(x))
-    compare(
+    got = compare(
         name,
         got,
         expected,
@@ -239,7 +239,7 @@ def check_numerical_grad(numerical_grad: Callable[..., object], eps: float = 1e-
         },
         hint="perturb one entry at a time: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), for every entry i.",
     )
-    worst = (as_tensor(name, got, expected, "the gradient") - expected).abs().max().item()
+    worst = (got - expected).abs().max().item()
     return Verdict(
         name,
         CORRECT,
