@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import socket
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,12 +112,13 @@ def _fashion_from_debian(root: Path) -> bool:
     from torchvision.datasets.utils import extract_archive
 
     raw = root / "FashionMNIST" / "raw"
-    partial = raw / ".partial"  # unpack beside, then rename: an interrupted copy never looks complete
-    partial.mkdir(parents=True, exist_ok=True)
-    for name in _FASHION_FILES:
-        extract_archive(str(src / f"{name}.gz"), str(partial))
-        (partial / name).replace(raw / name)
-    partial.rmdir()
+    raw.mkdir(parents=True, exist_ok=True)
+    # Unpack into a directory of this process's own, then rename each file into place (atomic on one file
+    # system): an interrupted copy never looks complete, and two kernels unpacking at once do not collide.
+    with tempfile.TemporaryDirectory(prefix=".partial-", dir=raw) as partial:
+        for name in _FASHION_FILES:
+            extract_archive(str(src / f"{name}.gz"), partial)
+            (Path(partial) / name).replace(raw / name)
     return True
 
 

