@@ -373,8 +373,8 @@ def test_early_stopping_reproduces_fit():
     net = torch.nn.Sequential(torch.nn.Linear(5, 64), torch.nn.ReLU(), torch.nn.Linear(64, 3))
     h = d2l_ext.fit(net, data, 60, lr=0.05, plot=False, progress=False, patience=3, device="cpu")
     assert 1 < h.best_epoch < h.epochs < 60  # it improved, then stopped early: the case is informative
-    v = verdict(checks.check_early_stopping(early_stopping, history=h, patience=3), CORRECT, "as fit(patience=3) did")
-    assert f"keeps epoch {h.best_epoch}" in str(v)
+    # the verdict names no epoch: the notebook compares it on every CPU, where training ends elsewhere
+    verdict(checks.check_early_stopping(early_stopping, history=h, patience=3), CORRECT, "that fit(patience=3) kept")
     verdict(checks.check_early_stopping(early_stopping, history=h, patience=2), WRONG, "fit kept epoch")
     with pytest.raises(ValueError, match="history must come from fit"):
         checks.check_early_stopping(early_stopping, history=d2l_ext.History(), patience=3)

