@@ -1,19 +1,29 @@
 # Two commands do all the set-up on a fresh machine with Python 3.10+:
 #   make lab    build .venv if missing, open JupyterLab on notebooks/
-#   make test   build .venv if missing, run every test (unit tests, every notebook under strict nbval, the
-#               student edition run top to bottom, the site in a browser)
-# Also: make course (execute every notebook into build/, render pages and slides, write build/index.html
-# and the README gallery, print a table), make slides (the same; decks are build/NAME.slides.html),
-# make execute (developers: refresh the committed outputs), make lint, make student (the student edition:
-# build/student/, solutions replaced by stubs).
+#   make test   build .venv (and .venv-colab) if missing, run every test, print the time of each stage
+# Also: make course (render the committed notebooks as pages and slides into build/, write build/index.html and
+# the README gallery, print a table; `make slides` is the same build), make execute (developers: refresh the
+# committed outputs), make lint, make student (the student edition: build/student/, solutions replaced by stubs).
+# The stages of make test, each a target of its own: lint unit notebooks test-colab test-student browser.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=900
+NBVAL  := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=900
 
-.PHONY: venv lab test unit notebooks student test-student browser lint course slides execute sync clean
+# A second numeric configuration on the same machine: one thread, and the baseline CPU kernels (torch's
+# "default" dispatch instead of AVX2/AVX-512, MKL's SSE4.2 code path). Other summation orders and other last
+# digits, as on another processor: the committed outputs must pass strict nbval in both configurations.
+PORTABLE := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2
+
+# The Colab emulation: Colab's preinstalled versions, without d2l and d2l_ext (the setup cells install them).
+COLAB_VENV  := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+COLAB_ENV   := JUPYTER_PATH=$(CURDIR)/build/colab GIT_CONFIG_GLOBAL=$(CURDIR)/build/colab/gitconfig GIT_CONFIG_NOSYSTEM=1
+
+.PHONY: venv lab test unit notebooks notebooks-portable test-colab student test-student browser lint course \
+        slides execute sync clean
 
 venv: $(STAMP)
 
@@ -27,6 +37,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
 
+$(COLAB_STAMP): tests/colab/requirements-colab.txt
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -r tests/colab/requirements-colab.txt
+	touch $(COLAB_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -37,10 +52,24 @@ lint: $(STAMP)
 TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
 
 unit: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student
+	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab
 
+# Every notebook under strict nbval in this venv, as the machine runs it.
 notebooks: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest $(NBVAL) notebooks
+	$(TESTENV) $(BIN)/python -m pytest $(NBVAL) --nbval-current-env notebooks
+
+# The same in the second numeric configuration (make test-colab runs it too, in the Colab emulation).
+notebooks-portable: $(STAMP)
+	$(PORTABLE) $(TESTENV) $(BIN)/python -m pytest $(NBVAL) --nbval-current-env notebooks
+
+# Every notebook under strict nbval in an emulated Colab runtime, in the second numeric configuration: the setup
+# cells install d2l and d2l_ext (from this working tree, served at the course's URL) and must change no version
+# Colab has; then both interactive exercises in the classic Notebook front end with ipywidgets 7.
+test-colab: $(STAMP) $(COLAB_STAMP)
+	$(BIN)/python tools/colab_emulation.py prepare
+	$(PORTABLE) $(TESTENV) $(COLAB_ENV) $(BIN)/python -m pytest $(NBVAL) --nbval-kernel-name=colab-emulation notebooks
+	$(BIN)/python tools/colab_emulation.py verify
+	$(TESTENV) $(COLAB_ENV) $(BIN)/python -m pytest tests/colab
 
 # The student edition: each solution cell replaced by its stub, the exercise outputs cleared.
 student: $(STAMP)
@@ -54,7 +83,8 @@ test-student: student
 browser: course
 	$(TESTENV) $(BIN)/python -m pytest tests/browser
 
-test: lint unit notebooks test-student browser
+test: $(STAMP)
+	@$(BIN)/python tools/stages.py lint unit notebooks test-colab test-student browser
 
 course: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py build

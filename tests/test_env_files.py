@@ -63,3 +63,23 @@ def test_every_package_is_installed():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "d2l_ext").rglob("__init__.py")}
     assert found == listed, f"pyproject [tool.setuptools] packages = {sorted(listed)}, the tree has {sorted(found)}"
+
+
+def test_colab_versions_are_the_lower_bounds():
+    """Colab's preinstalled versions satisfy every bound (its setup cell never upgrades a package), and each bound
+    of a package Colab has is the version that the Colab emulation runs: a test stands behind every floor."""
+    from packaging.version import Version
+
+    pins = {}
+    for line in (ROOT / "tests" / "colab" / "requirements-colab.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    reqs = _requirements()
+    for name in ("ipython", "ipywidgets", "ipykernel", "numpy", "matplotlib"):  # the versions measured on Colab
+        assert name in pins, f"the Colab emulation must pin {name} to Colab's version"
+    for name, version in pins.items():
+        if name in reqs:
+            floor = reqs[name].removeprefix(">=")
+            assert Version(floor) == Version(version), f"{name}: requirements.txt says >={floor}, Colab runs {version}"

@@ -90,8 +90,11 @@ def describe(executed: Path) -> tuple[str, str, str]:
     return title, text, colab.group(1) if colab else ""
 
 
-def index(build: Path, rows: list[tuple[str, float, str]]) -> Path:
-    """build/index.html: title, what it shows, run time, and links to page, slides and Colab."""
+def index(build: Path, rows: list[tuple[str, float, str]], executed: bool = False) -> Path:
+    """build/index.html: title, what it shows, run time, and links to page, slides and Colab.
+
+    ``executed``: the run times are this build's own (``build --execute``), else those of the recorded outputs.
+    """
     items = []
     for name, seconds, status in rows:
         executed = build / name
@@ -114,7 +117,7 @@ td p {{ margin: .3em 0 0; color: #555; font-size: .9em; }} .num {{ text-align: r
 </style></head><body>
 <h1>Multilayer perceptrons: forward and backward propagation, numerical stability, generalization, dropout</h1>
 <p>The executed notebooks of the lecture (Dive into Deep Learning, sections 5.3 to 5.6), as pages and as slides.
-Run times are those of this build.</p>
+{"Run times are those of this build." if executed else "Run times are those of the run that recorded the outputs."}</p>
 <table><thead><tr><th>notebook</th><th>run time</th><th>open</th></tr></thead><tbody>
 {chr(10).join(items)}
 </tbody></table></body></html>
