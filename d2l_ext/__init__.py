@@ -4,12 +4,12 @@ Public names are re-exported here; see each module for shapes and dtypes.
 """
 
 from . import backprop, checks, dropout, generalization, init, stability
-from .backprop import HandMLP, autograd_graph, saved_tensor_bytes
+from .backprop import HandMLP, autograd_graph, peak_memory_bytes, saved_tensor_bytes
 from .config import data_dir, default_device, is_offline, seed_everything, setup_notebook
 from .data import FashionMNIST, TensorData, TensorLoader, fashion_mnist, mnist_digits, toy_2d
 from .dropout import dropout_layer
 from .init import init_
-from .plots import draw_compute_graph, plot_history
+from .plots import draw_compute_graph, draw_mlp, plot_history
 from .train import History, evaluate, fit
 
 __version__ = "0.1.0"
@@ -26,6 +26,7 @@ __all__ = [
     "data_dir",
     "default_device",
     "draw_compute_graph",
+    "draw_mlp",
     "dropout",
     "dropout_layer",
     "evaluate",
@@ -37,6 +38,7 @@ __all__ = [
     "is_offline",
     "mnist_digits",
     "plot_history",
+    "peak_memory_bytes",
     "saved_tensor_bytes",
     "seed_everything",
     "stability",

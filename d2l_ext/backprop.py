@@ -231,3 +231,27 @@ def saved_tensor_bytes(model: nn.Module, X: torch.Tensor, *, grad: bool = True) 
     params = sum(b for p, b in storages.items() if p in param_ptrs)
     acts = sum(b for p, b in storages.items() if p not in param_ptrs)
     return {"activations": acts, "parameters": params, "total": acts + params}
+
+
+def peak_memory_bytes(step: Callable[[], object]) -> int:
+    """Peak bytes allocated on the CPU while ``step()`` runs, above what was allocated before it started.
+
+    Measured with ``torch.profiler`` (``profile_memory=True``): the running sum of every allocation and free the
+    profiler records during the call, in time order, and its maximum. Tensors ``step`` returns count while
+    alive. Kineto's console log is silenced (``KINETO_LOG_LEVEL``) unless already configured.
+    """
+    if not callable(step):
+        raise TypeError(f"step must be a function of no arguments, got {type(step).__name__}")
+    import os
+
+    from torch.profiler import ProfilerActivity, profile
+
+    os.environ.setdefault("KINETO_LOG_LEVEL", "6")
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    events = sorted((e.start_ns(), e.nbytes()) for e in prof.profiler.kineto_results.events() if e.name() == "[memory]")
+    live = peak = 0
+    for _, nbytes in events:
+        live += nbytes
+        peak = max(peak, live)
+    return peak

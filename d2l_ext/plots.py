@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from .train import History
 
-__all__ = ["draw_compute_graph", "plot_history"]
+__all__ = ["draw_compute_graph", "draw_mlp", "plot_history"]
 
 
 def plot_history(history: History, title: str | None = None, show: bool = False) -> Figure:
@@ -100,3 +100,45 @@ def draw_compute_graph(
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=10)
+
+
+def draw_mlp(
+    ax: Axes,
+    sizes: tuple[int, ...] = (4, 5, 3),
+    dropped: dict[int, set[int]] | None = None,
+    names: tuple[str, ...] = ("x", "h", "o"),
+    title: str = "",
+) -> None:
+    """Draw a fully connected MLP, layer by layer from left to right, as in Fig. 5.6.1.
+
+    ``sizes``: units per layer, input first (one name per layer in ``names``). ``dropped`` maps a layer
+    index to the units (numbered from 1, as in the labels) that dropout removed: they are drawn hollow
+    and crossed out, without their connections.
+    """
+    if len(sizes) != len(names) or any(not isinstance(s, int) or s < 1 for s in sizes):
+        raise ValueError(f"sizes must be positive ints, one per name in {names}, got {sizes}")
+    dropped = dropped or {}
+    for layer, units in dropped.items():
+        if not 0 <= layer < len(sizes):
+            raise ValueError(f"dropped: layer {layer} does not exist; layers are 0..{len(sizes) - 1}")
+        if not set(units) <= set(range(1, sizes[layer] + 1)):
+            raise ValueError(f"dropped units {sorted(units)} of layer {layer}: its units are 1..{sizes[layer]}")
+    top = max(sizes)
+    pos = {(l, i): (2.0 * l, (top - size) / 2 + size - i) for l, size in enumerate(sizes) for i in range(1, size + 1)}
+    alive = {key for key in pos if key[1] not in dropped.get(key[0], set())}
+    for (l, i), (x, y) in pos.items():
+        if l + 1 < len(sizes) and (l, i) in alive:
+            for j in range(1, sizes[l + 1] + 1):
+                if (l + 1, j) in alive:
+                    x2, y2 = pos[l + 1, j]
+                    ax.plot([x, x2], [y, y2], color="0.55", lw=0.8, zorder=1)
+    for (l, i), (x, y) in pos.items():
+        on = (l, i) in alive
+        ax.add_patch(plt.Circle((x, y), 0.32, facecolor="#cfe3f6" if on else "white", edgecolor="k" if on else "0.6",
+                                ls="-" if on else "--", zorder=2))  # fmt: skip
+        ax.text(x, y, f"${names[l]}_{i}$", ha="center", va="center", fontsize=11, color="k" if on else "0.6", zorder=3)
+        if not on:
+            ax.plot([x - 0.25, x + 0.25], [y - 0.25, y + 0.25], color="C3", lw=1.5, zorder=3)
+            ax.plot([x - 0.25, x + 0.25], [y + 0.25, y - 0.25], color="C3", lw=1.5, zorder=3)
+    ax.set(xlim=(-0.6, 2.0 * (len(sizes) - 1) + 0.6), ylim=(-0.6, top - 0.4), aspect="equal", title=title)
+    ax.axis("off")

@@ -129,3 +129,23 @@ def test_saved_tensor_bytes_grow_with_depth_and_batch():
     assert backprop.saved_tensor_bytes(mlp(1), torch.zeros(10, 16))["parameters"] > 0
     with pytest.raises(TypeError, match="nn.Module"):
         backprop.saved_tensor_bytes(lambda X: X, torch.zeros(2))
+
+
+def test_peak_memory_bytes_sees_what_a_step_holds_at_once():
+    from d2l_ext import peak_memory_bytes
+
+    n = 256 * 1024  # float32 numbers: 1 MiB each tensor
+
+    def three_alive():
+        a, b, c = torch.ones(n), torch.ones(n), torch.ones(n)
+        return a, b, c
+
+    def one_at_a_time():
+        for _ in range(3):
+            a = torch.ones(n)
+            del a
+
+    assert peak_memory_bytes(three_alive) >= 3 * 4 * n
+    assert 4 * n <= peak_memory_bytes(one_at_a_time) < 2 * 4 * n
+    with pytest.raises(TypeError, match="function of no arguments"):
+        peak_memory_bytes(3)

@@ -30,3 +30,18 @@ def test_draw_compute_graph_and_its_errors():
     with pytest.raises(ValueError, match="operator that makes 'y'"):
         d2l_ext.draw_compute_graph(ax, graph, {"x": (0, 0), "y": (2, 0)}, {})
     plt.close(fig)
+
+
+def test_draw_mlp_drops_units_and_their_connections():
+    import matplotlib.pyplot as plt
+
+    from d2l_ext import draw_mlp
+
+    fig, (full, after) = plt.subplots(1, 2)
+    draw_mlp(full, (4, 5, 3))
+    draw_mlp(after, (4, 5, 3), dropped={1: {2, 5}})
+    assert len(full.lines) == 4 * 5 + 5 * 3  # every connection
+    assert len(after.lines) == 4 * 3 + 3 * 3 + 2 * 2  # h2, h5 without connections, crossed out
+    with pytest.raises(ValueError, match="its units are 1..5"):
+        draw_mlp(full, (4, 5, 3), dropped={1: {6}})
+    plt.close(fig)
