@@ -50,8 +50,7 @@ from torch import nn  # noqa: F401  (used by most notebooks)
 import d2l_ext
 
 device = d2l_ext.setup_notebook(seed=0)
-print("torch", torch.__version__, "| device:", device)
-assert device == d2l_ext.default_device()"""
+print("torch", torch.__version__, "| device:", device)"""
 
 #: Cell tags the setup cell always carries: its output (versions, device) differs from machine to machine.
 SETUP_TAGS = ["nbval-ignore-output"]
