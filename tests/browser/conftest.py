@@ -6,6 +6,7 @@ Without chromium they skip locally; under CI (CI set) they fail, so a missing in
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import shutil
@@ -88,29 +89,41 @@ def site():
     server.shutdown()
 
 
+@contextlib.contextmanager
+def jupyter_server(cmd: list[str], env: dict[str, str], ready_path: str, what: str):
+    """Start a Jupyter server (``cmd`` takes the port as ``{port}``) on 127.0.0.1, wait until ``ready_path``
+    answers, yield its URL, stop it. Its output goes to a log shown if it does not start within 60 s."""
+    port = _free_port()
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen([c.format(port=port) for c in cmd], env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}{ready_path}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            log.seek(0)
+            pytest.fail(f"{what} did not start within 60 s:\n{log.read()[-3000:]}")
+        try:
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def lab():
     """A JupyterLab server on 127.0.0.1 over a copy of notebooks/ (no token; loopback only)."""
     workdir = Path(tempfile.mkdtemp(prefix="lab-"))
     for nb in (ROOT / "notebooks").glob("0[56]_*.ipynb"):
         shutil.copy(nb, workdir / nb.name)
-    port = _free_port()
     env = {**os.environ, "D2L_EXT_OFFLINE": "1", "TQDM_DISABLE": "1"}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}", "--ip=127.0.0.1",
            "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
            f"--ServerApp.root_dir={workdir}"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/lab", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with jupyter_server(cmd, env, "/lab", "JupyterLab") as url:
+        yield url
     shutil.rmtree(workdir, ignore_errors=True)

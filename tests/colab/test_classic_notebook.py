@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import time
-import urllib.request
 
 import browser.test_exercises as lab
 import pytest
-from browser.conftest import SHOTS, _free_port
+from browser.conftest import SHOTS, jupyter_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -31,26 +29,11 @@ def classic(tmp_path_factory):
         notebook["metadata"]["kernelspec"] = {"name": "colab-emulation", "display_name": "Python 3 (Colab emulation)",
                                               "language": "python"}  # fmt: skip
         (workdir / nb.name).write_text(json.dumps(notebook))
-    port = _free_port()
-    cmd = [str(VENV / "bin" / "jupyter"), "notebook", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+    cmd = [str(VENV / "bin" / "jupyter"), "notebook", "--no-browser", "--port={port}", "--ip=127.0.0.1",
            "--NotebookApp.token=", "--NotebookApp.password=", "--allow-root", f"--notebook-dir={workdir}"]  # fmt: skip
-    log = open(workdir / "server.log", "w")  # noqa: SIM115  (closed below)
-    proc = subprocess.Popen(cmd, env={**os.environ, "D2L_EXT_OFFLINE": "1", "TQDM_DISABLE": "1"}, stdout=log,
-                            stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/tree", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the classic Notebook server did not start within 60 s:\n" + (workdir / "server.log").read_text())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    env = {**os.environ, "D2L_EXT_OFFLINE": "1", "TQDM_DISABLE": "1"}
+    with jupyter_server(cmd, env, "/tree", "the classic Notebook server") as url:
+        yield url
     shutil.rmtree(workdir, ignore_errors=True)
 
 
