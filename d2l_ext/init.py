@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["SCHEMES", "Scheme", "init_", "variance_by_layer"]
+__all__ = ["SCHEMES", "Scheme", "distinct_units", "init_", "variance_by_layer"]
 
 
 @dataclass(frozen=True)
@@ -152,3 +152,18 @@ def variance_by_layer(
         "forward": [float(o.detach().var()) for o in outputs],
         "backward": [float(i.grad.var()) for i in inputs],
     }
+
+
+def distinct_units(W: torch.Tensor, atol: float = 1e-6) -> int:
+    """How many distinct units a layer has: rows of ``W`` (n_out, n_in) equal within ``atol`` count once.
+
+    Symmetric units are equal only up to rounding once computed in another order, so ``torch.unique``
+    (exact) would count them apart. Raises ValueError for a ``W`` that is not 2-D.
+    """
+    if not isinstance(W, torch.Tensor) or W.ndim != 2:
+        raise ValueError(f"W must be a 2-D weight tensor (n_out, n_in), got {getattr(W, 'shape', type(W).__name__)}")
+    kept: list[torch.Tensor] = []
+    for row in W:
+        if not any((row - other).abs().max() <= atol for other in kept):
+            kept.append(row)
+    return len(kept)

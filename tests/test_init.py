@@ -98,3 +98,14 @@ def test_variance_by_layer():
         init.variance_by_layer(0, 4, "relu", "uniform")
     with pytest.raises(ValueError, match="unknown init scheme"):
         init.variance_by_layer(2, 4, "relu", "nope")
+
+
+def test_distinct_units_counts_rows_equal_up_to_rounding():
+    from d2l_ext.init import distinct_units
+
+    a, b = torch.randn(2, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    W = torch.stack([a, a + 1e-9, b, a])
+    assert distinct_units(W) == 2 and torch.unique(W, dim=0).shape[0] == 3  # exact unique is fooled by rounding
+    assert distinct_units(torch.zeros(4, 3)) == 1
+    with pytest.raises(ValueError, match="2-D weight tensor"):
+        distinct_units(torch.zeros(3))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import torch
 
+from ..init import distinct_units
 from .core import CORRECT, WRONG, Stop, Verdict, as_tensor, call, checker, compare
 
 __all__ = ["check_count_distinct_units", "check_saturated_share", "check_xavier_uniform"]
@@ -89,14 +90,6 @@ def check_xavier_uniform(xavier_uniform: Callable[..., object], n_in: int = 784,
     )
 
 
-def _count_reference(W: torch.Tensor, atol: float) -> int:
-    reps: list[torch.Tensor] = []
-    for w in W:
-        if not any((w - r).abs().max() <= atol for r in reps):
-            reps.append(w)
-    return len(reps)
-
-
 @checker("count_distinct_units")
 def check_count_distinct_units(count_distinct_units: Callable[..., object]) -> Verdict:
     """Check ``count_distinct_units(W (h, d), atol=1e-6) -> int``: rows of W equal up to atol are one unit."""
@@ -113,7 +106,7 @@ def check_count_distinct_units(count_distinct_units: Callable[..., object]) -> V
         "a zero-initialized layer of 4 units": torch.zeros(4, 2, dtype=torch.float64),
     }
     for label, W in cases.items():
-        expected = _count_reference(W, 1e-6)
+        expected = distinct_units(W, 1e-6)
         got = call(name, count_distinct_units, W.clone())
         if isinstance(got, torch.Tensor) and got.numel() == 1:
             got = got.item()
@@ -121,7 +114,7 @@ def check_count_distinct_units(count_distinct_units: Callable[..., object]) -> V
             raise _wrong(name, f"return a whole number, got {type(got).__name__} {got!r}.")
         if got == expected:
             continue
-        if got == _count_reference(W.T, 1e-6) and W.shape[0] != W.shape[1]:
+        if got == distinct_units(W.T, 1e-6) and W.shape[0] != W.shape[1]:
             hint = "you counted columns: a unit is a row of W (h, d), its weights from all d inputs."
         elif label.endswith("1e-9") and got == torch.unique(W, dim=0).shape[0]:
             hint = "floating point makes identical units differ by rounding: treat rows within atol as equal."

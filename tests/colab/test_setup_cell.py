@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from sync import course_config  # noqa: E402
 
 
 def test_unreachable_repository_says_what_to_set(tmp_path, monkeypatch):
@@ -16,7 +19,7 @@ def test_unreachable_repository_says_what_to_set(tmp_path, monkeypatch):
     cfg = tmp_path / "gitconfig"
     setup = next(c for c in nbformat.read(ROOT / "notebooks" / "01_forward_backward.ipynb", as_version=4).cells
                  if c.cell_type == "code")  # fmt: skip
-    repo = next(line.split('"')[1] for line in setup.source.splitlines() if line.strip().startswith("REPO, REF"))
+    repo = course_config()["repo"]  # the URL the setup cell names (a hygiene test keeps them in sync)
     cfg.write_text(f'[url "file://{nowhere}"]\n\tinsteadOf = {repo}\n')
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(cfg))  # the kernel inherits it: the URL leads nowhere
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup.source)])
