@@ -73,6 +73,27 @@ def test_predictions_and_choices():
         checks.check_choice("q", "a", "c", ["a", "b"])
 
 
+def test_claims_fail_the_notebook_whatever_the_prediction():
+    """A predict-then-run measurement outside its claim raises (nbval fails), even before a prediction; inside,
+    the verdict never shows the claim's range."""
+    v = checks.check_prediction("memory at twice the width", None, 1.72, rtol=0.05)
+    verdict(v, NOT_DONE)
+    assert "1.5" not in str(v) and "less than" not in str(v)
+    verdict(checks.check_prediction("memory at twice the width", 1.72, 1.72, rtol=0.05), CORRECT)
+    for broken in (1.4, 2.0):
+        with pytest.raises(checks.ClaimError, match="by less than 2x.*measured"):
+            checks.check_prediction("memory at twice the width", None, broken, rtol=0.05)
+    facts = {"acc_on": [0.80, 0.81, 0.79], "acc_eval": 0.85}
+    verdict(checks.check_choice("dropout at test time", "lower", "lower", ["lower", "higher"], facts=facts), CORRECT)
+    with pytest.raises(AssertionError, match="acc_on"):  # the same pass three times: not random
+        checks.check_choice("dropout at test time", None, "lower", ["lower", "higher"],
+                            facts={"acc_on": [0.8] * 3, "acc_eval": 0.85})
+    with pytest.raises(ValueError, match="needs the facts"):
+        checks.check_choice("dropout at test time", None, "lower", ["lower", "higher"])
+    with pytest.raises(ValueError, match="has no claim"):
+        checks.check_prediction("q", None, 1.0, rtol=0.1, facts={"x": 1})
+
+
 def test_compare_says_transposed_reshaped_factor_sign_and_worst_entry():
     from d2l_ext.checks.core import Stop, compare
 

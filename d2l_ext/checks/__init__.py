@@ -7,6 +7,7 @@ that raised). ``check_prediction`` and ``check_choice`` grade "predict, then
 run" questions against the measured outcome.
 """
 
+from .claims import ClaimError
 from .core import CORRECT, ERROR, NOT_DONE, WRONG, Verdict, check_choice, check_prediction
 from .gradients import check_bias_grads, check_clip_gradients, check_numerical_grad, check_sigmoid_grad
 from .initialization import check_count_distinct_units, check_saturated_share, check_xavier_uniform
@@ -14,6 +15,7 @@ from .regularization import check_dropconnect_linear, check_early_stopping, chec
 
 __all__ = [
     "CORRECT",
+    "ClaimError",
     "ERROR",
     "NOT_DONE",
     "WRONG",

@@ -15,12 +15,14 @@ import math
 import reprlib
 import sysconfig
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+
+from .claims import hold
 
 __all__ = ["CORRECT", "ERROR", "NOT_DONE", "WRONG", "Verdict", "call", "check_choice", "check_prediction", "compare"]
 
@@ -277,14 +279,17 @@ def check_prediction(
     orders: float | None = None,
     explain: str = "",
     evidence: str = "",
+    facts: Mapping[str, Any] | None = None,
 ) -> Verdict:
     """Compare a predicted number with the measured one: within ``rtol`` (relative) or ``orders`` (decades).
 
     ``explain`` is the hint for a wrong prediction; ``evidence`` (more of the measurement) is shown
-    once a prediction was made.
+    once a prediction was made. First, whatever the prediction, the measurement (with ``facts``) must hold
+    the exercise's claim in :mod:`d2l_ext.checks.claims`, or :class:`~d2l_ext.checks.claims.ClaimError` is raised.
     """
     if (rtol is None) == (orders is None):
         raise ValueError("give exactly one of rtol (relative tolerance) or orders (tolerance in powers of 10)")
+    hold(exercise, measured, facts)
     try:
         p = _number(exercise, prediction)
     except Stop as stop:
@@ -314,11 +319,18 @@ def check_prediction(
 
 
 def check_choice(
-    exercise: str, prediction: object, measured: str, options: Sequence[str], explain: str = "", evidence: str = ""
+    exercise: str,
+    prediction: object,
+    measured: str,
+    options: Sequence[str],
+    explain: str = "",
+    evidence: str = "",
+    facts: Mapping[str, Any] | None = None,
 ) -> Verdict:
-    """Compare a predicted choice (one of ``options``) with the measured outcome; ``evidence`` as above."""
+    """Compare a predicted choice (one of ``options``) with the measured outcome; the rest as above."""
     if measured not in options:
         raise ValueError(f"measured must be one of {list(options)}, got {measured!r}")
+    hold(exercise, measured, facts)
     if prediction is None:
         return Verdict(
             exercise,

@@ -1,0 +1,99 @@
+"""What each predict-then-run exercise's measurement must show, kept out of the student's sight.
+
+A predict-then-run cell measures something, then calls :func:`~d2l_ext.checks.check_prediction` or
+:func:`~d2l_ext.checks.check_choice`. The notebook's text explains the outcome, so the measurement must stay
+what the explanation says; an ``assert`` in the cell would say it too, in the cell the student reads *before*
+predicting. The ranges live here instead: the check looks up its exercise and raises :class:`ClaimError` (an
+``AssertionError``, so strict nbval and the student-edition run fail) when the measurement leaves its range.
+The verdict the student sees never shows the range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CLAIMS", "Claim", "ClaimError", "hold"]
+
+
+class ClaimError(AssertionError):
+    """A predict-then-run measurement outside what the notebook explains: the lesson, not the student, is wrong."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``says``: the claim in words (shown only when it fails); ``holds(measured, **facts)``: whether it holds."""
+
+    says: str
+    holds: Callable[..., bool]
+    facts: tuple[str, ...] = ()
+
+
+CLAIMS: dict[str, Claim] = {
+    # 01: hidden ReLU outputs double, the first layer's input does not.
+    "memory at twice the width": Claim("the kept memory grows, but by less than 2x", lambda m: 1.5 < m < 2),
+    # 02: the first layer's gradient norm over the last one's, 10 sigmoid layers of 256 units.
+    "10 sigmoid layers": Claim("the gradient still vanishes, by more than 6 orders of magnitude", lambda m: m < 1e-6),
+    # 03: 4x4 standard normals grow about 0.56 nats per product: ln(1.8e308) / 0.56 is about 1,260.
+    "float64 overflow": Claim("float64 overflows, far later than float32: after 1,000 to 1,500 products",
+                              lambda m: 1000 < m < 1500),
+    # 04: with no hidden layer there is no symmetry to break.
+    "constant init, no hidden layer": Claim(
+        "softmax regression from zeros learns (above 0.75) and matches a random start within 0.02",
+        lambda m, acc_zero, acc_random: m == "learns" and acc_zero > 0.75 and abs(acc_zero - acc_random) < 0.02,
+        ("acc_zero", "acc_random"),
+    ),
+    # 05: steps to halve the cost at lr 1.0 over those at lr 0.1, on the too-small start.
+    "plateau at 10x the learning rate": Claim(
+        "lr 1.0 halves the cost in less than half the steps of lr 0.1, without diverging",
+        lambda m, diverged: diverged is None and m < 0.5,
+        ("diverged",),
+    ),
+    # 06: sqrt(3) x U(-1/sqrt(n), 1/sqrt(n)) is Xavier's (LeCun's) variance: the same spread in every layer.
+    "uniform x sqrt(3)": Claim(
+        "the scaled uniform init spreads the activations like Xavier's, within 0.03 in every layer",
+        lambda m, spread: all(abs(a - b) < 0.03 for a, b in spread),
+        ("spread",),
+    ),
+    # 07: the double-descent peak sits at p = n, so it moves with the number of training images.
+    "double-descent peak with 800 images": Claim(
+        "the test-error peak moves to p = n, the number of training images",
+        lambda m, images: m == images,
+        ("images",),
+    ),
+    # 08: dropout left on at test time samples a random subnetwork per pass.
+    "dropout at test time": Claim(
+        "dropout left on is worse than eval mode in every pass, and different every time",
+        lambda m, acc_on, acc_eval: max(acc_on) < acc_eval and len(set(acc_on)) > 1,
+        ("acc_on", "acc_eval"),
+    ),
+    # 08: more dropout on the wide first layer makes the training data harder to fit.
+    "swapped dropout probabilities": Claim(
+        "0.5 on the first layer ends with a higher training loss than 0.2 there",
+        lambda m, loss_02_first, loss_05_first: loss_05_first > loss_02_first,
+        ("loss_02_first", "loss_05_first"),
+    ),
+}
+
+
+def hold(exercise: str, measured: Any, facts: Mapping[str, Any] | None = None) -> None:
+    """Raise :class:`ClaimError` if ``exercise`` has a claim that ``measured`` (with ``facts``) breaks.
+
+    Raises ValueError when the facts passed are not the ones the claim needs (a notebook bug).
+    """
+    claim = CLAIMS.get(exercise)
+    facts = dict(facts or {})
+    if claim is None:
+        if facts:
+            raise ValueError(f"facts were given for {exercise!r}, which has no claim in d2l_ext.checks.claims")
+        return
+    if set(facts) != set(claim.facts):
+        raise ValueError(f"the claim of {exercise!r} needs the facts {sorted(claim.facts)}, got {sorted(facts)}")
+    if not claim.holds(measured, **facts):
+        shown = ", ".join(f"{k} = {v!r}" for k, v in facts.items())
+        raise ClaimError(
+            f"{exercise}: the lesson says {claim.says}, but this run measured {measured!r}"
+            + (f" ({shown})" if shown else "")
+            + ". The notebook's explanation no longer matches the code: tell the instructor."
+        )
