@@ -9,7 +9,7 @@ from .config import data_dir, default_device, is_offline, seed_everything, setup
 from .data import FashionMNIST, TensorData, TensorLoader, fashion_mnist, mnist_digits, toy_2d
 from .dropout import dropout_layer
 from .init import init_
-from .plots import draw_compute_graph, draw_mlp, plot_history
+from .plots import draw_compute_graph, draw_mlp, plot_board, plot_histories, plot_history
 from .train import History, evaluate, fit
 
 __version__ = "0.1.0"
@@ -37,6 +37,8 @@ __all__ = [
     "init_",
     "is_offline",
     "mnist_digits",
+    "plot_board",
+    "plot_histories",
     "plot_history",
     "peak_memory_bytes",
     "saved_tensor_bytes",

@@ -66,13 +66,13 @@ class MNISTInitApp:
         self.redraw()
 
     def _build_figure(self) -> None:
-        self.fig = Figure(figsize=(12, 4.2), dpi=72)
+        self.fig = Figure(figsize=(10, 3.6), dpi=86)  # 860 px wide; fonts of 9 pt and more
         self.canvas = FigureCanvasAgg(self.fig)
         gs = self.fig.add_gridspec(
             2,
             5,
-            width_ratios=[1.6, 1.35, 1.3, 0.8, 0.8],
-            wspace=0.3,
+            width_ratios=[1.5, 1.5, 1.3, 0.8, 0.8],
+            wspace=0.45,
             hspace=0.45,
             left=0.01,
             right=0.99,
@@ -86,15 +86,15 @@ class MNISTInitApp:
 
         self.grid_image = self.ax_images.imshow(np.zeros((280, 280)), cmap="gray_r", vmin=0, vmax=1)
         self.ax_images.set_axis_off()
-        self.images_title = self.ax_images.set_title("input batch", fontsize=10)
+        self.images_title = self.ax_images.set_title("input batch", fontsize=11)
         self.glyphs = digit_glyphs()
         self.correct = np.ones(100, dtype=bool)
         self.pred_image = self.ax_preds.imshow(np.ones((280, 280, 3)), interpolation="antialiased")
         self.ax_preds.set_axis_off()
-        self.preds_title = self.ax_preds.set_title("", fontsize=10)
+        self.preds_title = self.ax_preds.set_title("", fontsize=11)
 
         (self.cost_line,) = self.ax_cost.plot([], [], lw=1, marker=".", ms=3)
-        self.ax_cost.set(xlabel="batch", ylabel="cost", title="cost per batch")
+        self.ax_cost.set(xlabel="batch", title="cost per batch")  # the title names the axis
         self.ax_cost.grid(True, alpha=0.3)
         self.alert = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes, ha="center", va="center",
                                        color="red", bbox={"fc": "white", "ec": "red"})  # fmt: skip
@@ -105,8 +105,8 @@ class MNISTInitApp:
         for k, ax in enumerate(self.ax_hists):
             self.hists.append(ax.stairs(np.zeros(BINS), edges, fill=True, color="C2"))
             ax.set(xlim=HIST_RANGE, ylim=(0, 1), yticks=[])
-            ax.set_title(f"hidden layer {k + 1}", fontsize=9)
-            ax.tick_params(labelsize=7)
+            ax.set_title(f"hidden layer {k + 1}", fontsize=10)
+            ax.tick_params(labelsize=9)
 
     def _build_widgets(self) -> None:
         self.init = widgets.Dropdown(options=list(INITS), value=self.engine.init, description="init")
@@ -152,7 +152,7 @@ class MNISTInitApp:
         self.correct = (e.predictions == e.labels).numpy()
         wrong = int((~self.correct).sum())
         self.pred_image.set_data(prediction_grid(e.predictions.numpy(), self.correct, self.glyphs))
-        self.preds_title.set_text(f"predictions: misclassified {wrong}/100")
+        self.preds_title.set_text(f"predictions ({wrong}/100 wrong)")
         costs = np.asarray(e.costs, dtype=float)
         self.cost_line.set_data(np.arange(1, len(costs) + 1), costs)
         self.ax_cost.set_xlim(0, max(len(costs), 10))

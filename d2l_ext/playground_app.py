@@ -56,7 +56,7 @@ class PlaygroundApp:
 
     # ------------------------------------------------------------------ build
     def _build_figure(self) -> None:
-        self.fig = Figure(figsize=(11, 3.4), dpi=80)
+        self.fig = Figure(figsize=(9.6, 3.2), dpi=92)  # 880 px wide; fonts of 9 pt and more
         self.canvas = FigureCanvasAgg(self.fig)
         ax_net, ax_cost, ax_bound = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1]})
         self.ax_net, self.ax_cost, self.ax_bound = ax_net, ax_cost, ax_bound
@@ -67,14 +67,14 @@ class PlaygroundApp:
         for layer, pts in enumerate(nodes):
             ax_net.scatter(pts[:, 0], pts[:, 1], s=260, c="white", edgecolors="0.3", zorder=2)
             ax_net.text(layer, max(pts[:, 1]) + 0.9, ["input", "hidden 1", "hidden 2", "output"][layer],
-                        ha="center", fontsize=8)  # fmt: skip
+                        ha="center", fontsize=10)  # fmt: skip
         ax_net.set(xlim=(-0.4, 3.4), ylim=(-3.4, 3.6))
         ax_net.set_axis_off()
         handles = [Line2D([], [], color=POSITIVE, lw=2, label="positive"),
                    Line2D([], [], color=NEGATIVE, lw=2, label="negative")]  # fmt: skip
-        self.legend = ax_net.legend(handles=handles, loc="lower center", ncol=2, fontsize=7, frameon=False,
+        self.legend = ax_net.legend(handles=handles, loc="lower center", ncol=2, fontsize=9, frameon=False,
                                     bbox_to_anchor=(0.5, -0.12))  # fmt: skip
-        self.net_title = ax_net.set_title("", fontsize=9, pad=16)
+        self.net_title = ax_net.set_title("", fontsize=10, pad=16)
 
         (self.cost_line,) = ax_cost.plot([], [], color="C0")
         ax_cost.set(xlabel="step", ylabel="cost (log scale)", yscale="log", title="cost")

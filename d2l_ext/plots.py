@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     from .train import History
 
-__all__ = ["draw_compute_graph", "draw_mlp", "plot_history"]
+__all__ = ["draw_compute_graph", "draw_mlp", "plot_board", "plot_histories", "plot_history"]
 
 
 def plot_history(history: History, title: str | None = None, show: bool = False) -> Figure:
@@ -47,6 +47,60 @@ def plot_history(history: History, title: str | None = None, show: bool = False)
     return fig
 
 
+def plot_histories(histories: dict[str, History], title: str | None = None, show: bool = False) -> Figure:
+    """Several runs in one figure: a panel per run (titled by its key), shared axes, one legend below.
+
+    Each panel shows the training loss, the validation loss and the validation accuracy against the epoch;
+    a run that diverged says so in its panel.
+    """
+    if not histories:
+        raise ValueError("histories must name at least one run")
+    fig, axes = plt.subplots(1, len(histories), figsize=(3.4 * len(histories), 3.0), sharey=True, squeeze=False)
+    curves = (("train_loss", "-", "C0", "train loss"), ("val_loss", "--", "C1", "val loss"),
+              ("val_acc", ":", "C2", "val accuracy"))
+    for ax, (name, history) in zip(axes[0], histories.items(), strict=True):
+        epochs = range(1, history.epochs + 1)
+        for key, style, color, label in curves:
+            values = getattr(history, key)
+            if values:
+                ax.plot(epochs[: len(values)], values, style, color=color, lw=2, label=label)
+        if history.diverged:
+            ax.text(0.5, 0.5, "diverged", transform=ax.transAxes, ha="center", va="center", color="red")
+        ax.set(title=name, xlabel="epoch")
+        ax.grid(True, alpha=0.3)
+    axes[0][0].set_ylabel("loss / accuracy")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(curves), frameon=False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    if show:
+        plt.show()
+    return fig
+
+
+def plot_board(board: object, title: str | None = None, show: bool = False) -> Figure:
+    """Draw once what a ``d2l.ProgressBoard`` collected during ``d2l.Trainer.fit`` (its ``data``).
+
+    Switch the board's animation off before training (``model.board.display = False``): it collects the
+    same points, and this draws them after training as one static figure.
+    """
+    data = getattr(board, "data", None)
+    if not data:
+        raise ValueError("the board has collected no points: train with d2l.Trainer first")
+    fig, ax = plt.subplots(figsize=(4.5, 3.0))
+    for (label, points), color in zip(data.items(), ("C0", "C1", "C2", "C3", "C4"), strict=False):
+        ax.plot([p.x for p in points], [p.y for p in points], "--" if label.startswith("val") else "-",
+                color=color, lw=2, label=label.replace("_", " "))
+    ax.set(xlabel=getattr(board, "xlabel", None) or "epoch", title=title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    if show:
+        plt.show()
+    return fig
+
+
 def draw_compute_graph(
     ax: Axes,
     graph: dict[str, tuple[set[str] | list[str], str]],
@@ -54,52 +108,46 @@ def draw_compute_graph(
     op_pos: dict[str, tuple[float, float]],
     title: str | None = None,
 ) -> None:
-    """Draw a computational graph: variables as squares, operators as circles.
+    """Draw a computational graph: variables as squares, operators as circles (longer labels: rounded boxes).
 
     ``graph[v] = (inputs, op)`` says that variable ``v`` is computed by the
     operator labelled ``op`` from ``inputs``; leaves map to ``((), "")``.
-    ``pos`` places each variable, ``op_pos[v]`` the operator that makes ``v``.
+    ``pos`` places each variable, ``op_pos[v]`` the operator that makes ``v``. Arrows end at the edges of
+    the boxes they join, so they never run under a label.
     """
     missing = (set(graph) | {i for inputs, _ in graph.values() for i in inputs}) - set(pos)
     if missing:
         raise ValueError(f"pos has no position for {sorted(missing)}")
-    arrow = {"arrowstyle": "-|>", "color": "0.35", "lw": 1.0, "shrinkA": 11, "shrinkB": 11}
+    # Boxes first, then the arrows, each clipped at the boxes it joins (patchA/patchB), whatever their size.
+    ops = {}
     for v, (inputs, op) in graph.items():
         if not inputs:
             continue
         if v not in op_pos:
             raise ValueError(f"op_pos has no position for the operator that makes {v!r}")
-        ox, oy = op_pos[v]
-        ax.annotate("", xy=pos[v], xytext=(ox, oy), arrowprops=arrow)
-        for i in sorted(inputs):
-            ax.annotate("", xy=(ox, oy), xytext=pos[i], arrowprops=arrow)
-        ax.text(
-            ox,
-            oy,
-            op,
-            ha="center",
-            va="center",
-            fontsize=8,
-            bbox={"boxstyle": "circle,pad=0.3", "fc": "#fde9c9", "ec": "#c77c02"},
-        )
-    for v, (x, y) in pos.items():
-        ax.text(
-            x,
-            y,
-            v,
-            ha="center",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-            bbox={"boxstyle": "square,pad=0.35", "fc": "#dbe9f6", "ec": "#2b6aa6"},
-        )
+        shape = "circle,pad=0.3" if len(op) <= 2 else "round,pad=0.3"  # a symbol in a circle, as in the lecture
+        ops[v] = ax.text(*op_pos[v], op, ha="center", va="center", fontsize=9, linespacing=1.0,
+                         bbox={"boxstyle": shape, "fc": "#fde9c9", "ec": "#c77c02"})
+    boxes = {
+        v: ax.text(x, y, v, ha="center", va="center", fontsize=11, fontweight="bold",
+                   bbox={"boxstyle": "square,pad=0.3", "fc": "#dbe9f6", "ec": "#2b6aa6"})
+        for v, (x, y) in pos.items()
+    }
+    for v, (inputs, _) in graph.items():
+        if not inputs:
+            continue
+        op = ops[v]
+        for start, end in [(boxes[i], op) for i in sorted(inputs)] + [(op, boxes[v])]:
+            ax.annotate("", xy=end.get_position(), xytext=start.get_position(), arrowprops={
+                "arrowstyle": "-|>", "color": "0.35", "lw": 1.0, "shrinkA": 1, "shrinkB": 1,
+                "patchA": start.get_bbox_patch(), "patchB": end.get_bbox_patch()})
     xs = [p[0] for p in (*pos.values(), *op_pos.values())]
     ys = [p[1] for p in (*pos.values(), *op_pos.values())]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
     ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=11)
 
 
 def draw_mlp(

@@ -20,6 +20,34 @@ def test_plot_history_draws_each_curve_once():
     plt.close(fig)
 
 
+def test_plot_histories_one_titled_panel_per_run_and_one_legend():
+    ok = d2l_ext.History(train_loss=[1.0, 0.5], train_acc=[0.5, 0.7], val_loss=[1.1, 0.6], val_acc=[0.4, 0.6])
+    bad = d2l_ext.History(diverged="training diverged at epoch 1, batch 3")
+    fig = d2l_ext.plot_histories({"run a": ok, "run b": bad}, title="t")
+    assert [ax.get_title() for ax in fig.axes] == ["run a", "run b"]
+    assert [len(ax.lines) for ax in fig.axes] == [3, 0] and fig.axes[1].texts[0].get_text() == "diverged"
+    assert len(fig.legends) == 1 and not any(ax.get_legend() for ax in fig.axes)  # the legend hides no curve
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one run"):
+        d2l_ext.plot_histories({})
+
+
+def test_plot_board_draws_what_d2l_trainer_collected():
+    import d2l.torch as d2l
+
+    board = d2l.ProgressBoard(display=False)
+    for step in range(1, 5):
+        board.draw(step / 2, 1 / step, "train_loss", every_n=2)
+        board.draw(step, 0.5, "val_acc")
+    fig = d2l_ext.plot_board(board, title="t")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["train loss", "val acc"]
+    assert list(ax.lines[0].get_ydata()) == [0.75, 0.291_666_666_666_666_63]  # means of every_n points
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no points"):
+        d2l_ext.plot_board(d2l.ProgressBoard(display=False))
+
+
 def test_draw_compute_graph_and_its_errors():
     fig, ax = plt.subplots()
     graph = {"x": ((), ""), "y": ({"x"}, "f")}
