@@ -90,6 +90,17 @@ def describe(executed: Path) -> tuple[str, str, str]:
     return title, text, colab.group(1) if colab else ""
 
 
+def going_further(executed: Path) -> list[str]:
+    """The headings of a notebook's sections off the core path (cells tagged going-further)."""
+    cells = nbformat.read(executed, as_version=4).cells
+    headings = [
+        c.source.lstrip("#").split("\n")[0].strip()
+        for c in cells
+        if c.cell_type == "markdown" and c.source.startswith("#") and "going-further" in c.metadata.get("tags", [])
+    ]
+    return [h.removeprefix("Going further:").strip() for h in headings if h.startswith(("Going further", "Checks"))]
+
+
 def index(build: Path, rows: list[tuple[str, float, str]], executed: bool = False) -> Path:
     """build/index.html: title, what it shows, run time, and links to page, slides and Colab.
 
@@ -100,8 +111,10 @@ def index(build: Path, rows: list[tuple[str, float, str]], executed: bool = Fals
         executed = build / name
         title, text, colab = describe(executed)
         stem = executed.stem
+        further = going_further(executed)
+        extra = f"<p class='further'>Going further: {html.escape('; '.join(further))}</p>" if further else ""
         items.append(
-            f"<tr><td><a class='page' href='{stem}.html'>{html.escape(title)}</a><p>{html.escape(text)}</p></td>"
+            f"<tr><td><a class='page' href='{stem}.html'>{html.escape(title)}</a><p>{html.escape(text)}</p>{extra}</td>"
             f"<td class='num'>{seconds:.0f} s{'' if status == 'ok' else ' (' + html.escape(status) + ')'}</td>"
             f"<td><a class='page' href='{stem}.html'>page</a> · <a class='slides' href='{stem}.slides.html'>slides</a>"
             f" · <a href='{html.escape(colab)}'>Colab</a></td></tr>"
@@ -114,9 +127,11 @@ body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; p
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .6em; vertical-align: top; }}
 td p {{ margin: .3em 0 0; color: #555; font-size: .9em; }} .num {{ text-align: right; white-space: nowrap; }}
+.further {{ border-left: 4px solid #e69f00; padding-left: .5em; }}
 </style></head><body>
 <h1>Multilayer perceptrons: forward and backward propagation, numerical stability, generalization, dropout</h1>
 <p>The executed notebooks of the lecture (Dive into Deep Learning, sections 5.3 to 5.6), as pages and as slides.
+Sections marked <em>Going further</em> (an orange bar in pages and slides) are off the core path of a class.
 {"Run times are those of this build." if executed else "Run times are those of the run that recorded the outputs."}</p>
 <table><thead><tr><th>notebook</th><th>run time</th><th>open</th></tr></thead><tbody>
 {chr(10).join(items)}

@@ -83,6 +83,34 @@ def slide_type(cell: nbformat.NotebookNode, index: int) -> str:
     return "-"
 
 
+GOING_FURTHER = "going-further"
+# Sections off the core path of a 75-minute class: a heading that starts with one of these opens one, down to
+# the next heading of the same or a higher level. Such a heading starts its own markdown cell.
+OPTIONAL = ("Going further", "Checks")
+HEADING = re.compile(r"^(#{1,6}) +(.+)$", re.M)
+
+
+def _enter(level: int | None, depth: int, text: str) -> int | None:
+    """The optional section's level after a heading: a heading at or above it ends it, an optional one opens one."""
+    if level is not None and depth <= level:
+        level = None
+    return depth if level is None and text.startswith(OPTIONAL) else level
+
+
+def going_further(cells: list[nbformat.NotebookNode]) -> list[bool]:
+    """For each cell: is it in a "Going further" (or final "Checks") section?"""
+    flags, level = [], None
+    for cell in cells:
+        source = cell.source if cell.cell_type == "markdown" else ""
+        headings = [(len(m[1]), m[2].strip()) for m in HEADING.finditer(source)]
+        before = level
+        for depth, text in headings:
+            level = _enter(level, depth, text)
+        opens = bool(headings) and source.lstrip().startswith("#")  # a cell opening with a heading is in its section
+        flags.append((_enter(before, *headings[0]) if opens else before) is not None)
+    return flags
+
+
 def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbformat.NotebookNode:
     first = nb.cells[0]
     badge = BADGE.format(name=name, **cfg)
@@ -93,8 +121,13 @@ def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbforma
     setup = next(c for c in nb.cells if c.cell_type == "code")
     setup.source = SETUP.format(**cfg)
     setup.metadata["tags"] = sorted(set(setup.metadata.get("tags", [])) | set(SETUP_TAGS))
-    for i, cell in enumerate(nb.cells):
+    for i, (cell, optional) in enumerate(zip(nb.cells, going_further(nb.cells), strict=True)):
         cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell, i)
+        tags = [t for t in cell.metadata.get("tags", []) if t != GOING_FURTHER] + ([GOING_FURTHER] if optional else [])
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
     return nb
 
 

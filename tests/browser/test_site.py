@@ -32,7 +32,19 @@ def test_index_links_every_notebook(driver, site):
     colab = [h for h in (a.get_attribute("href") for a in driver.find_elements(By.TAG_NAME, "a")) if "colab" in h]
     assert len(colab) == len(NOTEBOOKS)
     assert _severe(driver) == []
+    further = [p.text for p in driver.find_elements(By.CSS_SELECTOR, "p.further")]
+    assert any("gradient clipping" in t for t in further) and any("Checks" in t for t in further), further
     driver.save_screenshot(str(SHOTS / "index.png"))
+
+
+def test_going_further_sections_are_marked_in_pages_and_slides(driver, site):
+    """The sections off a class's core path carry an orange bar in the page and in the deck."""
+    for page in ("03_exploding_gradients.html", "03_exploding_gradients.slides.html"):
+        _load(driver, f"{site}/{page}", 1.0)
+        marked = driver.find_elements(By.CSS_SELECTOR, ".celltag_going-further")
+        assert marked, page
+        style = driver.execute_script("return getComputedStyle(arguments[0]).borderLeftStyle", marked[0])
+        assert style == "solid", (page, style)
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
