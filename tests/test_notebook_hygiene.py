@@ -58,14 +58,31 @@ def test_nbval_markers_are_tags_not_comments(nb):
         assert "NBVAL_" not in cell.source, f"an nbval comment marker (use a cell tag):\n{cell.source}"
 
 
+PREDICTION = re.compile(r"check_(?:prediction|choice)\(\s*\"([^\"]+)\"")
+
+
 def test_ignored_cells_still_assert(nb):
-    """Output that is shown but not compared (training results) is still checked by an assert. The setup cell
-    is the one exception: it prints the versions and the device, which claim nothing."""
+    """Output that is shown but not compared (training results) is still checked by an assert, or by the claim
+    of a predict-then-run check (d2l_ext.checks.claims). The setup cell is the one exception: it prints the
+    versions and the device, which claim nothing."""
     for cell in _code(nb)[1:]:
         if "nbval-ignore-output" in _tags(cell):
-            assert re.search(r"^\s*assert ", cell.source, re.M), (
+            assert re.search(r"^\s*assert ", cell.source, re.M) or PREDICTION.search(cell.source), (
                 f"a cell tagged nbval-ignore-output asserts nothing:\n{cell.source}"
             )
+
+
+def test_predict_then_run_hides_the_answer(nb):
+    """A predict-then-run cell is read before the student predicts: it shows no assert (which would give the
+    answer away); its claim is registered in d2l_ext.checks.claims instead, with the facts it needs."""
+    from d2l_ext.checks.claims import CLAIMS
+
+    for cell in _code(nb):
+        for exercise in PREDICTION.findall(cell.source):
+            assert not re.search(r"^\s*assert ", cell.source, re.M), f"an assert shows the answer:\n{cell.source}"
+            assert exercise in CLAIMS, f"{exercise!r} has no claim in d2l_ext.checks.claims"
+            for fact in CLAIMS[exercise].facts:
+                assert re.search(rf"\b{fact}=", cell.source), f"{exercise!r}: the cell does not pass {fact}="
 
 
 def test_badge_points_at_its_own_file(nb):
@@ -104,3 +121,19 @@ def test_every_cell_has_a_slide_type(nb):
     types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
     assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
     assert types[0] == "slide" and types.count("slide") >= 3
+
+
+def test_going_further_sections_are_tagged():
+    """tools/sync.py tags every cell of a "Going further" or "Checks" section, down to the next heading of the
+    same or a higher level; the rest of the notebook is the core path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync", ROOT / "tools" / "sync.py")
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [md("## Core"), code("x"), md("### Going further: more"), code("y"), md("text"), md("### Next"),
+             code("z"), md("## Going further: big"), md("### inside"), code("w"), md("## Summary"), md("## Checks"),
+             code("c")]
+    assert sync.going_further(cells) == [False, False, True, True, True, False, False, True, True, True, False,
+                                         True, True]

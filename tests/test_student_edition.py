@@ -140,9 +140,16 @@ def test_anatomy_summary_exercises_vocabulary(nb):
     heads = [
         line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("## ")
     ]
-    tail = [h for h in heads if h in ("## Summary", "## Exercises", "## Vocabulary")]
-    assert tail in (["## Summary", "## Exercises"], ["## Summary", "## Exercises", "## Vocabulary"]), heads
-    assert heads[-len(tail) :] == tail, "the notebook ends with the summary, the exercises and the vocabulary"
+    tail = [h for h in heads if h in ("## Summary", "## Exercises", "## Vocabulary", "## Checks")]
+    assert tail in (
+        ["## Summary", "## Exercises"],
+        ["## Summary", "## Exercises", "## Vocabulary"],
+        ["## Summary", "## Exercises", "## Checks"],
+        ["## Summary", "## Exercises", "## Vocabulary", "## Checks"],
+    ), heads
+    assert heads[-len(tail) :] == tail, (
+        "the notebook ends with the summary, the exercises, the vocabulary and optionally the checks"
+    )
 
 
 # ---------------------------------------------------------------- the student edition
