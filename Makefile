@@ -1,8 +1,9 @@
 # Two commands do all the set-up on a fresh machine with Python 3.10+:
 #   make lab    build .venv if missing, open JupyterLab on notebooks/
 #   make test   build .venv (and .venv-colab) if missing, run every test, print the time of each stage
-# Also: make course (render the committed notebooks as pages and slides into build/, write build/index.html and
-# the README gallery, print a table; `make slides` is the same build), make execute (developers: refresh the
+# Also: make fast (the inner loop, under a minute: lint, then the unit tests, notebook hygiene included),
+# make course (render the committed notebooks as pages and slides into build/, write build/index.html and
+# the README gallery, print a table), make execute (developers: refresh the
 # committed outputs), make lint, make student (the student edition: build/student/, solutions replaced by stubs).
 # The stages of make test, each a target of its own: lint unit notebooks test-colab test-student browser.
 
@@ -23,7 +24,7 @@ COLAB_STAMP := $(COLAB_VENV)/.installed
 COLAB_ENV   := JUPYTER_PATH=$(CURDIR)/build/colab GIT_CONFIG_GLOBAL=$(CURDIR)/build/colab/gitconfig GIT_CONFIG_NOSYSTEM=1
 
 .PHONY: venv lab test unit notebooks notebooks-portable test-colab student test-student browser lint course \
-        slides execute sync clean
+        fast execute sync clean
 
 venv: $(STAMP)
 
@@ -50,6 +51,9 @@ lint: $(STAMP)
 
 # Tests never download: offline mode on, progress bars off.
 TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
+
+# The contributor's inner loop: lint and every unit test (d2l_ext, hygiene, environment files), well under a minute.
+fast: lint unit
 
 unit: $(STAMP)
 	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab
@@ -89,7 +93,6 @@ test: $(STAMP)
 course: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py build
 
-slides: course
 
 execute: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py execute

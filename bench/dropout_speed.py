@@ -44,7 +44,7 @@ def model() -> DropoutMLPScratch:
 
 def run_stock() -> tuple[float, float]:
     """d2l.FashionMNIST + d2l.Trainer, as the book runs it, on the data files already on disk."""
-    data_root = d2l_ext.fashion_mnist().root  # torchvision layout: FashionMNIST/raw/...
+    data_root = d2l_ext.FashionMNIST().root  # torchvision layout: FashionMNIST/raw/...
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp, "work")
         work.mkdir()
@@ -67,13 +67,13 @@ def run_stock() -> tuple[float, float]:
 
 
 def run_ours(device: torch.device) -> tuple[float, float]:
-    data = d2l_ext.fashion_mnist(batch_size=BATCH)
+    data = d2l_ext.FashionMNIST(batch_size=BATCH)
     net = model()
     data.to(device)
     if device.type == "cuda":
         torch.cuda.synchronize()
     start = time.perf_counter()
-    history = d2l_ext.fit(net, data, EPOCHS, device=device, plot=False, progress=False)
+    history = d2l_ext.fit(net, data, EPOCHS, device=device, progress=False)
     if device.type == "cuda":
         torch.cuda.synchronize()
     return time.perf_counter() - start, history.val_acc[-1]

@@ -15,8 +15,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from d2l_ext.mnist_init import MNISTInit  # noqa: E402
-from d2l_ext.mnist_init_app import MNISTInitApp  # noqa: E402
+from d2l_ext.exercises.mnist_init import MNISTInit  # noqa: E402
+from d2l_ext.exercises.mnist_init_app import MNISTInitApp  # noqa: E402
 
 TARGET = 20.0
 

@@ -17,8 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from d2l_ext.playground import Playground  # noqa: E402
-from d2l_ext.playground_app import PlaygroundApp  # noqa: E402
+from d2l_ext.exercises.playground import Playground  # noqa: E402
+from d2l_ext.exercises.playground_app import PlaygroundApp  # noqa: E402
 
 FRAMES = 40
 TARGET = 10.0

@@ -19,12 +19,13 @@ autograd records, and a measurement of the bytes autograd keeps for backward.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .core import validate
 
 __all__ = [
     "ACTIVATIONS",
@@ -47,8 +48,7 @@ def _check(
     x: torch.Tensor, y: int | torch.Tensor, W1: torch.Tensor, W2: torch.Tensor, lam: float, activation: str
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Validate the inputs; return x as (n, d) and y as (n,) int64."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
+    validate.choice("activation", activation, ACTIVATIONS)
     for name, t in (("x", x), ("W1", W1), ("W2", W2)):
         if not isinstance(t, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
@@ -56,8 +56,7 @@ def _check(
             raise ValueError(f"{name} must be float32 or float64, got {t.dtype}")
     if not (x.dtype == W1.dtype == W2.dtype):
         raise ValueError(f"x, W1, W2 must share one dtype, got {x.dtype}, {W1.dtype}, {W2.dtype}")
-    if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not math.isfinite(lam) or lam < 0:
-        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
+    validate.number("lam", lam, lo=0.0)
     if W1.ndim != 2 or W2.ndim != 2:
         raise ValueError(f"W1 and W2 must be matrices, got shapes {tuple(W1.shape)} and {tuple(W2.shape)}")
     h, d = W1.shape

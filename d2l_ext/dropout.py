@@ -11,21 +11,17 @@ is switched off (the layer is the identity).
 
 from __future__ import annotations
 
-import math
-
 import d2l.torch as d2l
 import torch
 from torch import nn
 
-__all__ = ["DropoutMLP", "DropoutMLPScratch", "dropout_layer"]
+from .core import validate
+
+__all__ = ["DropoutMLPScratch", "dropout_layer"]
 
 
-def _check_p(p: object) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)):
-        raise ValueError(f"dropout probability p must be a number in [0, 1], got {type(p).__name__} {p!r}")
-    if math.isnan(p) or not 0 <= p <= 1:
-        raise ValueError(f"dropout probability p must be in [0, 1], got {p!r}")
-    return float(p)
+def _check_p(p: object, name: str = "dropout probability p") -> float:
+    return validate.number(name, p, lo=0.0, hi=1.0)
 
 
 def dropout_layer(X: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -33,7 +29,7 @@ def dropout_layer(X: torch.Tensor, p: float, generator: torch.Generator | None =
 
     Any shape, any floating dtype, any device (the mask is drawn there). ``p = 0``
     returns ``X`` itself; ``p = 1`` returns zeros. Raises ValueError for ``p``
-    outside [0, 1], NaN, or not a number; TypeError for a non-float tensor.
+    outside [0, 1] or NaN; TypeError for a ``p`` that is not a number or a non-float tensor.
     """
     p = _check_p(p)
     if not isinstance(X, torch.Tensor) or not X.dtype.is_floating_point:
@@ -57,8 +53,8 @@ class DropoutMLPScratch(d2l.Classifier):  # type: ignore[misc]
     def __init__(self, num_outputs: int = 10, num_hiddens_1: int = 256, num_hiddens_2: int = 256,
                  dropout_1: float = 0.5, dropout_2: float = 0.5, lr: float = 0.1) -> None:  # fmt: skip
         super().__init__()
-        _check_p(dropout_1)
-        _check_p(dropout_2)
+        _check_p(dropout_1, "dropout_1")
+        _check_p(dropout_2, "dropout_2")
         self.save_hyperparameters()
         self.lin1 = nn.LazyLinear(num_hiddens_1)
         self.lin2 = nn.LazyLinear(num_hiddens_2)
@@ -73,18 +69,3 @@ class DropoutMLPScratch(d2l.Classifier):  # type: ignore[misc]
         if self.training:
             H2 = dropout_layer(H2, self.dropout_2)
         return self.lin3(H2)
-
-
-class DropoutMLP(d2l.Classifier):  # type: ignore[misc]
-    """The book's concise model: ``nn.Sequential`` with ``nn.Dropout`` after each hidden layer."""
-
-    def __init__(self, num_outputs: int = 10, num_hiddens_1: int = 256, num_hiddens_2: int = 256,
-                 dropout_1: float = 0.5, dropout_2: float = 0.5, lr: float = 0.1) -> None:  # fmt: skip
-        super().__init__()
-        _check_p(dropout_1)
-        _check_p(dropout_2)
-        self.save_hyperparameters()
-        self.net = nn.Sequential(
-            nn.Flatten(), nn.LazyLinear(num_hiddens_1), nn.ReLU(), nn.Dropout(dropout_1),
-            nn.LazyLinear(num_hiddens_2), nn.ReLU(), nn.Dropout(dropout_2), nn.LazyLinear(num_outputs),
-        )  # fmt: skip

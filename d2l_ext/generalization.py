@@ -13,6 +13,8 @@ import math
 
 import torch
 
+from .core import validate
+
 __all__ = ["label_noise", "min_norm_fit", "polynomial_features", "random_relu_features", "ridge"]
 
 
@@ -23,10 +25,8 @@ def label_noise(y: torch.Tensor, fraction: float, num_classes: int, generator: t
     Returns ``(noisy, flipped)``: the new int64 labels (n,) and a bool mask (n,) of
     the changed ones. ``fraction`` must lie in [0, 1].
     """
-    if not isinstance(fraction, (int, float)) or not 0 <= fraction <= 1 or math.isnan(fraction):
-        raise ValueError(f"fraction of noisy labels must be in [0, 1], got {fraction!r}")
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
+    validate.number("fraction", fraction, lo=0.0, hi=1.0)
+    validate.integer("num_classes", num_classes, min=2)
     if y.ndim != 1 or y.dtype.is_floating_point:
         raise ValueError(f"y must be a 1-D tensor of int labels, got shape {tuple(y.shape)} and {y.dtype}")
     n = len(y)
@@ -48,8 +48,7 @@ def random_relu_features(X: torch.Tensor, num_features: int, generator: torch.Ge
     """
     if X.ndim != 2:
         raise ValueError(f"X must be (n, d), got shape {tuple(X.shape)}")
-    if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
-        raise ValueError(f"num_features must be a positive int, got {num_features!r}")
+    validate.integer("num_features", num_features)
     W = torch.randn(X.shape[1], num_features, generator=generator, dtype=X.dtype) / math.sqrt(X.shape[1])
     return torch.relu(X @ W)
 
@@ -67,8 +66,7 @@ def min_norm_fit(Phi: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 
 def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
     """(n,) -> (n, degree + 1) with columns x^k / k!, k = 0..degree (the factorial keeps them in range)."""
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
-        raise ValueError(f"degree must be an int >= 0, got {degree!r}")
+    validate.integer("degree", degree, min=0)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
     return torch.stack([x**k / math.factorial(k) for k in range(degree + 1)], dim=1)
@@ -76,8 +74,7 @@ def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
 
 def ridge(X: torch.Tensor, y: torch.Tensor, lam: float) -> torch.Tensor:
     """argmin_w mean((X w - y)^2) / 2 + lam / 2 ||w||^2, in closed form: (X^T X / n + lam I)^-1 X^T y / n."""
-    if not isinstance(lam, (int, float)) or lam < 0 or not math.isfinite(lam):
-        raise ValueError(f"lam must be a finite number >= 0, got {lam!r}")
+    validate.number("lam", lam, lo=0.0)
     if X.ndim != 2 or len(X) != len(y):
         raise ValueError(f"X must be (n, d) and y (n,) or (n, k), got {tuple(X.shape)} and {tuple(y.shape)}")
     n, d = X.shape

@@ -17,62 +17,70 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .core import validate
+
 __all__ = ["SCHEMES", "Scheme", "distinct_units", "init_", "variance_by_layer"]
+
+
+Sampler = Callable[[torch.Tensor, "torch.Generator | None"], object]
 
 
 @dataclass(frozen=True)
 class Scheme:
-    """One initialization scheme: its formula and the weight variance it gives."""
+    """One initialization scheme: its formula, the weight variance it gives, and how to draw a weight.
+
+    ``variance(n_in, n_out)`` is Var[w]; ``sample(w, generator)`` fills ``w`` (n_out, n_in) in place with
+    ``torch.nn.init``.
+    """
 
     formula: str
-    variance: Callable[[int, int], float]  # (n_in, n_out) -> Var[w]
+    variance: Callable[[int, int], float]
     also_called: str
+    sample: Sampler
 
 
 def _normal_v(v: float, name: str) -> Scheme:
-    return Scheme(f"N(0, {v:g}/n_in)", lambda n_in, n_out: v / n_in, f"the playground's {name!r} (v = {v:g})")
+    return Scheme(
+        f"N(0, {v:g}/n_in)", lambda n_in, n_out: v / n_in, f"the playground's {name!r} (v = {v:g})",
+        lambda w, g: nn.init.normal_(w, 0.0, math.sqrt(v / w.shape[1]), generator=g),
+    )  # fmt: skip
 
 
+#: The one table of schemes: what each is, its variance, and its sampler.
 SCHEMES: dict[str, Scheme] = {
-    "zero": Scheme("0", lambda n_in, n_out: 0.0, "the playground's 'zero' (v = 0)"),
+    "zero": Scheme("0", lambda n_in, n_out: 0.0, "the playground's 'zero' (v = 0)", lambda w, g: nn.init.zeros_(w)),
     "too_small": _normal_v(0.01, "too small"),
     "appropriate": _normal_v(1, "appropriate"),
     "too_large": _normal_v(100, "too large"),
-    "uniform": Scheme("U(-1/√n_in, 1/√n_in)", lambda n_in, n_out: 1 / (3 * n_in), "MNIST exercise's 'uniform'"),
-    "standard_normal": Scheme("N(0, 1)", lambda n_in, n_out: 1.0, "MNIST exercise's 'standard normal'"),
-    "lecun_normal": Scheme("N(0, 1/n_in)", lambda n_in, n_out: 1 / n_in, "LeCun; the MNIST exercise's 'Xavier'"),
-    "xavier_normal": Scheme("N(0, 2/(n_in+n_out))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot; d2l's Xavier"),
+    "uniform": Scheme(
+        "U(-1/√n_in, 1/√n_in)", lambda n_in, n_out: 1 / (3 * n_in), "MNIST exercise's 'uniform'",
+        lambda w, g: nn.init.uniform_(w, -1 / math.sqrt(w.shape[1]), 1 / math.sqrt(w.shape[1]), generator=g),
+    ),
+    "standard_normal": Scheme(
+        "N(0, 1)", lambda n_in, n_out: 1.0, "MNIST exercise's 'standard normal'",
+        lambda w, g: nn.init.normal_(w, 0.0, 1.0, generator=g),
+    ),
+    "lecun_normal": Scheme(
+        "N(0, 1/n_in)", lambda n_in, n_out: 1 / n_in, "LeCun; the MNIST exercise's 'Xavier'",
+        lambda w, g: nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="linear", generator=g),
+    ),
+    "xavier_normal": Scheme(
+        "N(0, 2/(n_in+n_out))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot; d2l's Xavier",
+        lambda w, g: nn.init.xavier_normal_(w, generator=g),
+    ),
     "xavier_uniform": Scheme(
-        "U(-√(6/(n_in+n_out)), √(6/(n_in+n_out)))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot uniform"
+        "U(-√(6/(n_in+n_out)), √(6/(n_in+n_out)))", lambda n_in, n_out: 2 / (n_in + n_out), "Glorot uniform",
+        lambda w, g: nn.init.xavier_uniform_(w, generator=g),
     ),
-    "he_normal": Scheme("N(0, 2/n_in)", lambda n_in, n_out: 2 / n_in, "He / Kaiming, for ReLU"),
-    "default": Scheme(
-        "U(-1/√n_in, 1/√n_in), bias too", lambda n_in, n_out: 1 / (3 * n_in), "PyTorch's nn.Linear reset_parameters"
+    "he_normal": Scheme(
+        "N(0, 2/n_in)", lambda n_in, n_out: 2 / n_in, "He / Kaiming, for ReLU",
+        lambda w, g: nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="relu", generator=g),
     ),
-}
-
-
-def _init_weight(w: torch.Tensor, scheme: str, generator: torch.Generator | None) -> None:
-    n_out, n_in = w.shape
-    g = {"generator": generator}
-    if scheme == "zero":
-        nn.init.zeros_(w)
-    elif scheme in ("too_small", "appropriate", "too_large"):
-        nn.init.normal_(w, 0.0, math.sqrt(SCHEMES[scheme].variance(n_in, n_out)), **g)
-    elif scheme == "uniform":
-        nn.init.uniform_(w, -1 / math.sqrt(n_in), 1 / math.sqrt(n_in), **g)
-    elif scheme == "standard_normal":
-        nn.init.normal_(w, 0.0, 1.0, **g)
-    elif scheme == "lecun_normal":
-        nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="linear", **g)
-    elif scheme == "xavier_normal":
-        nn.init.xavier_normal_(w, **g)
-    elif scheme == "xavier_uniform":
-        nn.init.xavier_uniform_(w, **g)
-    elif scheme == "he_normal":
-        nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="relu", **g)
-    else:  # "default": what nn.Linear.reset_parameters does to the weight
-        nn.init.kaiming_uniform_(w, a=math.sqrt(5), **g)
+    "default": Scheme(  # what nn.Linear.reset_parameters does to the weight (init_ also sets its bias)
+        "U(-1/√n_in, 1/√n_in), bias too", lambda n_in, n_out: 1 / (3 * n_in), "PyTorch's nn.Linear reset_parameters",
+        lambda w, g: nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=g),
+    ),
+}  # fmt: skip
 
 
 def init_(module: nn.Module, scheme: str, generator: torch.Generator | None = None) -> nn.Module:
@@ -86,8 +94,7 @@ def init_(module: nn.Module, scheme: str, generator: torch.Generator | None = No
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown init scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+    validate.choice("init scheme", scheme, SCHEMES)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
@@ -95,7 +102,7 @@ def init_(module: nn.Module, scheme: str, generator: torch.Generator | None = No
         raise ValueError(f"{type(module).__name__} has no nn.Linear layer to initialize")
     with torch.no_grad():
         for layer in linears:
-            _init_weight(layer.weight, scheme, generator)
+            SCHEMES[scheme].sample(layer.weight, generator)
             if layer.bias is None:
                 continue
             if scheme == "default":
@@ -127,13 +134,12 @@ def variance_by_layer(
     float64 by default, so that 50 layers of exploding (10^120) or vanishing
     variance are still numbers rather than inf or 0.
     """
-    from .stability import ACTIVATION_LAYERS, _positive_int
+    from .stability import ACTIVATION_LAYERS
 
-    _positive_int("depth", depth)
-    _positive_int("width", width)
-    _positive_int("n", n)
-    if activation not in ACTIVATION_LAYERS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATION_LAYERS)}")
+    validate.integer("depth", depth)
+    validate.integer("width", width)
+    validate.integer("n", n)
+    validate.choice("activation", activation, ACTIVATION_LAYERS)
     layers = [nn.Linear(width, width, dtype=dtype) for _ in range(depth)]
     for layer in layers:
         init_(layer, scheme, generator)

@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .core import validate
+
 __all__ = [
     "ACTIVATION_LAYERS",
     "deep_mlp",
@@ -33,22 +35,15 @@ ACTIVATION_LAYERS: dict[str, type[nn.Module]] = {
 }
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
-
-
 def deep_mlp(depth: int, width: int, activation: str, in_features: int = 784, out_features: int = 10) -> nn.Sequential:
     """Flatten, then ``depth`` hidden layers Linear(width)-activation, then Linear(out_features).
 
     Weights keep PyTorch's default initialization; re-initialize them with
     ``d2l_ext.init`` or ``torch.nn.init`` to compare schemes.
     """
-    _positive_int("depth", depth)
-    _positive_int("width", width)
-    if activation not in ACTIVATION_LAYERS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATION_LAYERS)}")
+    validate.integer("depth", depth)
+    validate.integer("width", width)
+    validate.choice("activation", activation, ACTIVATION_LAYERS)
     layers: list[nn.Module] = [nn.Flatten()]
     n_in = in_features
     for _ in range(depth):
@@ -74,11 +69,9 @@ def layer_grad_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn
 
 
 def _random_matrices(n: int, steps: int, std: float, generator: torch.Generator | None, dtype: torch.dtype):
-    _positive_int("n", n)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int (number of multiplications), got {steps!r}")
-    if not (isinstance(std, (int, float)) and std > 0 and math.isfinite(std)):
-        raise ValueError(f"std must be a positive finite number, got {std!r}")
+    validate.integer("n", n)
+    validate.integer("steps", steps)
+    validate.positive("std", std)
     for _ in range(steps + 1):
         yield torch.randn(n, n, generator=generator, dtype=dtype) * std
 
@@ -142,8 +135,8 @@ def _matrix_stream(n, steps, std, generator, dtype):
         if n.ndim != 3:
             raise ValueError(f"a stack of matrices must be (steps + 1, n, n), got shape {tuple(n.shape)}")
         _check_square(n[0])
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or len(n) != steps + 1:
-            raise ValueError(f"steps must be a positive int equal to len(stack) - 1 = {len(n) - 1}, got {steps!r}")
+        if validate.integer("steps", steps) != len(n) - 1:
+            raise ValueError(f"steps must equal len(stack) - 1 = {len(n) - 1}, got {steps!r}")
         return iter(n.to(dtype))
     return _random_matrices(n, steps, std, generator, dtype)
 
@@ -156,7 +149,6 @@ def lyapunov_exponent(n: int, std: float = 1.0) -> float:
     """
     from scipy.special import digamma
 
-    _positive_int("n", n)
-    if not (isinstance(std, (int, float)) and std > 0):
-        raise ValueError(f"std must be a positive number, got {std!r}")
+    validate.integer("n", n)
+    validate.positive("std", std)
     return 0.5 * (math.log(2 * std**2) + float(digamma(n / 2)))

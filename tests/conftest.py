@@ -15,7 +15,7 @@ class TinyData:
     """A minimal d2l-style DataModule over random tensors: 3 classes, linearly separable."""
 
     def __init__(self, n: int = 192, d: int = 8, batch_size: int = 32, seed: int = 0) -> None:
-        from d2l_ext.data import TensorLoader
+        from d2l_ext.core.data import TensorLoader
 
         gen = torch.Generator().manual_seed(seed)
         w = torch.randn(d, 3, generator=gen)

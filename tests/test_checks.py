@@ -392,7 +392,7 @@ def test_early_stopping_reproduces_fit():
     data = d2l_ext.TensorData((X[:100], y[:100]), (X[100:], y[100:]), batch_size=20)
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(5, 64), torch.nn.ReLU(), torch.nn.Linear(64, 3))
-    h = d2l_ext.fit(net, data, 60, lr=0.05, plot=False, progress=False, patience=3, device="cpu")
+    h = d2l_ext.fit(net, data, 60, lr=0.05, progress=False, patience=3, device="cpu")
     assert 1 < h.best_epoch < h.epochs < 60  # it improved, then stopped early: the case is informative
     # the verdict names no epoch: the notebook compares it on every CPU, where training ends elsewhere
     verdict(checks.check_early_stopping(early_stopping, history=h, patience=3), CORRECT, "that fit(patience=3) kept")

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import d2l_ext
-from d2l_ext import config
+from d2l_ext.core import config
 
 
 def test_seed_everything_makes_all_generators_repeat():
@@ -26,10 +26,17 @@ def test_seed_everything_rejects_bad_seeds(bad, exc):
         d2l_ext.seed_everything(bad)
 
 
-def test_default_device_is_cpu_without_accelerators():
-    device = d2l_ext.default_device()
-    expected = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
-    assert device.type == expected
+def test_default_device_is_the_sessions_else_cuda_then_mps_then_cpu(monkeypatch):
+    monkeypatch.setattr(config, "_session_device", None)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert d2l_ext.default_device() == torch.device("cpu")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert d2l_ext.default_device() == torch.device("mps")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert d2l_ext.default_device() == torch.device("cuda")
+    monkeypatch.setattr(config, "_session_device", torch.device("cpu"))  # chosen once, by setup_notebook
+    assert d2l_ext.default_device() == torch.device("cpu")
 
 
 @pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("ON", True), ("0", False), ("", False)])
@@ -63,8 +70,9 @@ def test_setup_notebook_turns_d2l_svg_into_png(monkeypatch):
 
     asked: list[tuple] = []
     monkeypatch.setattr(backend_inline, "set_matplotlib_formats", lambda *fmts, **kw: asked.append(fmts))
-    device = d2l_ext.setup_notebook(seed=0)
-    assert device == d2l_ext.default_device()
+    monkeypatch.setattr(config, "_session_device", None)  # restored after the test
+    device = d2l_ext.setup_notebook(seed=0, device="cpu")
+    assert device == d2l_ext.default_device() == torch.device("cpu")
     asked.clear()
     d2l.use_svg_display()  # what d2l.plot calls before every figure
     assert asked == [("png",)]

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from d2l_ext.mnist_init import INIT_SCHEMES, INITS, MNISTInit
-from d2l_ext.mnist_init_app import MNISTInitApp, image_grid
+from d2l_ext.exercises.mnist_init import INIT_SCHEMES, INITS, MNISTInit
+from d2l_ext.exercises.mnist_init_app import MNISTInitApp, image_grid
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_real_digits_offline(monkeypatch, tmp_path):
 
 
 def test_prediction_grid_colours():
-    from d2l_ext.mnist_init_app import digit_glyphs, prediction_grid
+    from d2l_ext.exercises.mnist_init_app import digit_glyphs, prediction_grid
 
     glyphs = digit_glyphs()
     assert glyphs.shape == (10, 28, 28) and 0.05 < glyphs.mean() < 0.5
@@ -160,5 +160,10 @@ def test_app_divergence(digits):
     assert "diverged" in app.status.value and app.alert.get_visible() and app.play.playing is False
 
 
-def test_inits():
-    assert INITS == ("zero", "uniform", "xavier", "standard_normal")
+def test_inits_are_the_exercises_four_and_the_app_offers_them(digits):
+    """Each of the exercise's names draws the variance the exercise defines, through d2l_ext.init's one table."""
+    from d2l_ext.init import SCHEMES
+
+    variances = {name: SCHEMES[INIT_SCHEMES[name]].variance(300, 300) for name in INITS}
+    assert variances == pytest.approx({"zero": 0.0, "uniform": 1 / 900, "xavier": 1 / 300, "standard_normal": 1.0})
+    assert list(MNISTInitApp(MNISTInit(data=digits)).init.options) == list(INITS)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from d2l_ext.playground import INITS, Playground
-from d2l_ext.playground_app import PlaygroundApp, network_layout
+from d2l_ext.exercises.playground import INITS, Playground
+from d2l_ext.exercises.playground_app import PlaygroundApp, network_layout
 
 
 def test_shapes_and_initial_state():
@@ -131,5 +131,9 @@ def test_app_shows_divergence_and_pauses():
     assert app.heatmap.get_array().shape == (app.resolution, app.resolution)  # the boundary is still drawn
 
 
-def test_inits_constant():
-    assert INITS == ("zero", "too_small", "appropriate", "too_large")
+def test_inits_scale_the_variance_by_the_exercises_factors():
+    """zero, too small, appropriate, too large: N(0, v / n_in) with v = 0, 0.01, 1, 100 (ANCHORS.md)."""
+    from d2l_ext.init import SCHEMES
+
+    assert [SCHEMES[name].variance(10, 1) * 10 for name in INITS] == pytest.approx([0.0, 0.01, 1.0, 100.0])
+    assert list(PlaygroundApp().init.options) == list(INITS)

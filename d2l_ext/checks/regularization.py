@@ -7,17 +7,24 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ..train import History
+from ..core.train import History
+from ..core.train import early_stopping as _rule
 from .core import CORRECT, WRONG, CheckUsageError, Stop, Verdict, as_tensor, call, checker, compare
 
 __all__ = ["check_dropconnect_linear", "check_early_stopping", "check_sgd_step_weight_decay"]
 
 
-def _stopping(losses: Sequence[float], patience: int, *, strict: bool = True, reset: bool = True) -> tuple[int, int]:
-    """(best epoch, epoch after which training stops), 1-based; the rule of ``d2l_ext.fit(patience=...)``."""
+def _stopping(losses: Sequence[float], patience: int) -> tuple[int, int]:
+    """(best epoch, epoch after which training stops), 1-based: :func:`d2l_ext.core.train.early_stopping`."""
+    best_epoch, stop = _rule(losses, patience)
+    return best_epoch, len(losses) if stop is None else stop
+
+
+def _mistaken_stopping(losses: Sequence[float], patience: int, *, ties_improve: bool, reset: bool) -> tuple[int, int]:
+    """The two typical wrong rules, for their hints: a tie counted as an improvement, or a count never reset."""
     best, best_epoch, waited = math.inf, 0, 0
     for epoch, loss in enumerate(losses, start=1):
-        if loss < best or (not strict and loss == best):
+        if loss < best or (ties_improve and loss == best):
             best, best_epoch = loss, epoch
             waited = 0 if reset else waited
         else:
@@ -42,7 +49,7 @@ def check_early_stopping(
 ) -> Verdict:
     """Check ``early_stopping(val_losses, patience) -> (best_epoch, stop_epoch)`` (1-based) on five histories.
 
-    With ``history`` (a :class:`~d2l_ext.train.History` of ``fit(..., patience=patience, monitor=monitor)``),
+    With ``history`` (a :class:`~d2l_ext.core.train.History` of ``fit(..., patience=patience, monitor=monitor)``),
     also check that the rule reproduces where that run stopped and which epoch it kept.
     """
     name = "early_stopping"
@@ -86,10 +93,10 @@ def check_early_stopping(
         )
     variants = {
         "the count of epochs without improvement must restart at 0 after every improvement.": [
-            _stopping(*c, reset=False) for c in _STOP_CASES
+            _mistaken_stopping(*c, ties_improve=False, reset=False) for c in _STOP_CASES
         ],
         "an epoch that only ties the best loss is not an improvement: use < best, not <= best.": [
-            _stopping(*c, strict=False) for c in _STOP_CASES
+            _mistaken_stopping(*c, ties_improve=True, reset=True) for c in _STOP_CASES
         ],
         "stop after patience epochs without improvement, not one later.": [
             (b, min(s + 1, len(c[0]))) for (b, s), c in zip(expected, _STOP_CASES, strict=True)

@@ -8,16 +8,13 @@ blocking loop in the kernel.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .data import TOY_2D_NAMES
+from ..core.datasets import TOY_2D_NAMES
+from .app import ExerciseApp
 from .playground import EXTENT, INITS, LAYER_SIZES, Playground
 
 __all__ = ["PlaygroundApp", "network_layout"]
@@ -37,7 +34,7 @@ def network_layout(sizes: tuple[int, ...] = LAYER_SIZES) -> tuple[list[np.ndarra
     return nodes, links
 
 
-class PlaygroundApp:
+class PlaygroundApp(ExerciseApp):
     """The playground with choosers, buttons and three views (network, cost, decision boundary).
 
     ``display(app.widget)`` (or just ``app`` as a cell's last line) shows it.
@@ -48,16 +45,20 @@ class PlaygroundApp:
 
     def __init__(self, playground: Playground | None = None, steps_per_frame: int = 5, train_steps: int = 100,
                  resolution: int = 50) -> None:  # fmt: skip
-        self.pg = playground or Playground()
+        self.engine = playground or Playground()
         self.steps_per_frame, self.train_steps, self.resolution = steps_per_frame, train_steps, resolution
         self._build_figure()
         self._build_widgets()
         self.redraw()
 
+    @property
+    def pg(self) -> Playground:
+        """The engine (``engine``), under the name the notebook uses."""
+        return self.engine
+
     # ------------------------------------------------------------------ build
     def _build_figure(self) -> None:
-        self.fig = Figure(figsize=(9.6, 3.2), dpi=92)  # 880 px wide; fonts of 9 pt and more
-        self.canvas = FigureCanvasAgg(self.fig)
+        self._new_figure(figsize=(9.6, 3.2), dpi=92)  # 880 px wide; fonts of 9 pt and more
         ax_net, ax_cost, ax_bound = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 1, 1]})
         self.ax_net, self.ax_cost, self.ax_bound = ax_net, ax_cost, ax_bound
         nodes, self.links = network_layout()
@@ -93,28 +94,12 @@ class PlaygroundApp:
         self.dataset = widgets.Dropdown(options=list(TOY_2D_NAMES), value=self.pg.dataset, description="data")
         self.init = widgets.Dropdown(options=list(INITS), value=self.pg.init, description="init")
         self.view = widgets.ToggleButtons(options=["weights", "gradients"], value="weights", description="show")
-        self.reset_button = widgets.Button(description="Reset", icon="refresh")
-        self.step_button = widgets.Button(description="Step", icon="step-forward")
-        self.train_button = widgets.Button(description=f"Train {self.train_steps}", icon="forward")
-        self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=100, description="Play/Pause")
-        self.counter = widgets.Label()
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        buttons = self._build_controls(self.train_steps, self.steps_per_frame)
         self.dataset.observe(self._on_choice, names="value")
         self.init.observe(self._on_choice, names="value")
         self.view.observe(lambda _: self.redraw(), names="value")
-        self.reset_button.on_click(lambda _: self.reset())
-        self.step_button.on_click(lambda _: self.step(1))
-        self.train_button.on_click(lambda _: self.step(self.train_steps))
-        self.play.observe(lambda _: self.step(self.steps_per_frame), names="value")
         controls = widgets.HBox([self.dataset, self.init, self.view])
-        buttons = widgets.HBox([self.reset_button, self.step_button, self.train_button, self.play, self.counter])
-        self.widget = widgets.VBox([controls, buttons, self.status, self.image])
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
+        self.widget = widgets.VBox([controls, widgets.HBox([buttons, self.counter]), self.status, self.image])
 
     # ---------------------------------------------------------------- actions
     def _on_choice(self, _change: object) -> None:
@@ -125,19 +110,9 @@ class PlaygroundApp:
         self.pg.reset(self.dataset.value, self.init.value)
         self.redraw()
 
-    def step(self, k: int) -> None:
-        """Train ``k`` steps and redraw; pauses Play when the run diverges."""
-        if self.pg.diverged:
-            self.play.playing = False
-            return
-        self.pg.step(k)
-        if self.pg.diverged:
-            self.play.playing = False
-        self.redraw()
-
     # ----------------------------------------------------------------- redraw
-    def redraw(self) -> None:
-        """Update every artist in place from the engine's state and render the PNG once."""
+    def draw(self) -> None:
+        """Update every artist and the counter from the engine's state."""
         pg = self.pg
         values = pg.weights() if self.view.value == "weights" else pg.grads()
         flat = np.concatenate([v.numpy().reshape(-1) for v in values])
@@ -166,7 +141,3 @@ class PlaygroundApp:
         self.alert.set_visible(bool(pg.diverged))
 
         self.counter.value = f"step {pg.step_count}   cost {pg.cost:.4g}   accuracy {pg.accuracy:.0%}"
-        self.status.value = f"<b style='color:#c00'>{pg.diverged}</b>" if pg.diverged else ""
-        buf = io.BytesIO()
-        self.canvas.print_png(buf)
-        self.image.value = buf.getvalue()

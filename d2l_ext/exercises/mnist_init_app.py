@@ -8,13 +8,12 @@ Agg figure built once, artists updated in place, rendered into an ``Image``.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .app import ExerciseApp
 from .mnist_init import HIST_RANGE, INITS, MNISTInit
 
 __all__ = ["MNISTInitApp", "digit_glyphs", "image_grid", "prediction_grid"]
@@ -53,7 +52,7 @@ def image_grid(images: np.ndarray, rows: int = 10, side: int = 28) -> np.ndarray
     return images.reshape(rows, rows, side, side).transpose(0, 2, 1, 3).reshape(rows * side, rows * side)
 
 
-class MNISTInitApp:
+class MNISTInitApp(ExerciseApp):
     """Init chooser, Reset / Step / Train / Play, and the views; everything a test needs is an attribute."""
 
     def __init__(self, engine: MNISTInit | None = None, batches_per_frame: int = 3, train_batches: int = 10) -> None:
@@ -66,8 +65,7 @@ class MNISTInitApp:
         self.redraw()
 
     def _build_figure(self) -> None:
-        self.fig = Figure(figsize=(10, 3.6), dpi=86)  # 860 px wide; fonts of 9 pt and more
-        self.canvas = FigureCanvasAgg(self.fig)
+        self._new_figure(figsize=(10, 3.6), dpi=86)  # 860 px wide; fonts of 9 pt and more
         gs = self.fig.add_gridspec(
             2,
             5,
@@ -110,43 +108,20 @@ class MNISTInitApp:
 
     def _build_widgets(self) -> None:
         self.init = widgets.Dropdown(options=list(INITS), value=self.engine.init, description="init")
-        self.reset_button = widgets.Button(description="Reset", icon="refresh")
-        self.step_button = widgets.Button(description="Step", icon="step-forward")
-        self.train_button = widgets.Button(description=f"Train {self.train_batches}", icon="forward")
-        self.play = widgets.Play(value=0, min=0, max=10**9, step=1, interval=100, description="Play/Pause")
-        self.counter = widgets.Label()
+        buttons = self._build_controls(self.train_batches, self.batches_per_frame)
         self.misclassified = widgets.Label()
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png")
         self.init.observe(lambda _: self.reset(), names="value")
-        self.reset_button.on_click(lambda _: self.reset())
-        self.step_button.on_click(lambda _: self.step(1))
-        self.train_button.on_click(lambda _: self.step(self.train_batches))
-        self.play.observe(lambda _: self.step(self.batches_per_frame), names="value")
-        top = widgets.HBox([self.init, self.reset_button, self.step_button, self.train_button, self.play])
+        top = widgets.HBox([self.init, buttons])
         info = widgets.HBox([self.counter, self.misclassified])
         self.widget = widgets.VBox([top, info, self.status, self.image])
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     def reset(self) -> None:
         """Fresh weights by the chosen init, back to the first batch."""
         self.engine.reset(self.init.value)
         self.redraw()
 
-    def step(self, k: int) -> None:
-        """Train ``k`` batches and redraw; Play pauses when the run diverges."""
-        if not self.engine.diverged:
-            self.engine.step(k)
-        if self.engine.diverged:
-            self.play.playing = False
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Update every artist in place from the engine's state and render the PNG once."""
+    def draw(self) -> None:
+        """Update every artist and the labels from the engine's state."""
         e = self.engine
         self.grid_image.set_data(image_grid(e.images.numpy()))
         self.correct = (e.predictions == e.labels).numpy()
@@ -170,7 +145,3 @@ class MNISTInitApp:
             ax.set_ylim(0, top * 1.05)
         self.counter.value = f"epoch {e.epoch}, batch {e.batch}/{e.batches_per_epoch} (step {e.step_count})"
         self.misclassified.value = f"   Misclassified: {wrong}/100"
-        self.status.value = f"<b style='color:#c00'>{e.diverged}</b>" if e.diverged else ""
-        buf = io.BytesIO()
-        self.canvas.print_png(buf)
-        self.image.value = buf.getvalue()

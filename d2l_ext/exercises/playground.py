@@ -4,7 +4,7 @@ The deeplearning.ai exercise, reproduced: a [2, 6, 3, 1] network
 (Linear-ReLU-Linear-ReLU-Linear-sigmoid, biases 0) trained by full-batch
 gradient descent with learning rate 0.1 on binary cross-entropy, on one of four
 toy datasets, from one of four initializations N(0, v/n_in), v in {0, 0.01, 1, 100}.
-The views (``d2l_ext.playground_app``) only read the state kept here.
+The views (``d2l_ext.exercises.playground_app``) only read the state kept here.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import TOY_2D_NAMES, toy_2d
-from .init import init_
+from ..core import validate
+from ..core.datasets import TOY_2D_NAMES, toy_2d
+from ..init import init_
 
 __all__ = ["INITS", "LAYER_SIZES", "Playground"]
 
@@ -46,9 +47,7 @@ class Playground:
         lr: float = 0.1,
         seed: int = 0,
     ) -> None:
-        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-        self.n, self.lr, self.seed = n, float(lr), seed
+        self.n, self.lr, self.seed = validate.integer("n", n, min=4), validate.positive("lr", lr), seed
         self.reset(dataset, init)
 
     # ----------------------------------------------------------------- state
@@ -56,10 +55,8 @@ class Playground:
         """Start over (same seed): new data if ``dataset`` changes, fresh weights by ``init``."""
         dataset = self.dataset if dataset is None else dataset
         init = self.init if init is None else init
-        if dataset not in TOY_2D_NAMES:
-            raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(TOY_2D_NAMES)}")
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
+        validate.choice("dataset", dataset, TOY_2D_NAMES)
+        validate.choice("init", init, INITS)
         self.dataset, self.init = dataset, init
         self.X, self.y = toy_2d(dataset, n=self.n, seed=self.seed)
         sizes = LAYER_SIZES
@@ -89,8 +86,7 @@ class Playground:
 
     def step(self, k: int = 1) -> Playground:
         """Take ``k`` full-batch gradient descent steps (stops early and says so if the cost diverges)."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive int (number of steps), got {k!r}")
+        validate.integer("k", k)
         for _ in range(k):
             if self.diverged:
                 break
@@ -122,15 +118,9 @@ class Playground:
         Row i is y = linspace(-5, 5)[i] (the lowest row first, for ``imshow(origin="lower")``).
         Non-finite predictions (a diverged net) come back as NaN.
         """
-        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-            raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+        validate.integer("resolution", resolution, min=2)
         axis = torch.linspace(*EXTENT, resolution)
         yy, xx = torch.meshgrid(axis, axis, indexing="ij")
         grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1)
         probs = torch.sigmoid(self.net(grid).squeeze(1)).reshape(resolution, resolution)
         return torch.where(torch.isfinite(probs), probs, torch.nan)
-
-    def run(self, steps: int) -> dict[str, float]:
-        """Step ``steps`` times from the current state; return a summary (for headless tables)."""
-        self.step(steps)
-        return {"cost": self.cost, "accuracy": self.accuracy, "steps": self.step_count, "diverged": self.diverged}

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import validate
+
 __all__ = [
     "DEBIAN_FASHION_MNIST_DIR",
     "data_dir",
@@ -58,8 +60,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_cache_dir("d2l_ext")).resolve()
 
 
-def default_device() -> torch.device:
-    """CUDA when present, then Apple MPS, then the CPU."""
+#: The device setup_notebook chose for this session (None until it runs): the one place a device is chosen.
+_session_device: torch.device | None = None
+
+
+def _detect_device() -> torch.device:
     if torch.cuda.is_available():
         return torch.device("cuda")
     mps = getattr(torch.backends, "mps", None)
@@ -68,16 +73,17 @@ def default_device() -> torch.device:
     return torch.device("cpu")
 
 
+def default_device() -> torch.device:
+    """The session's device: the one :func:`setup_notebook` chose, else CUDA when present, then MPS, then CPU."""
+    return _session_device if _session_device is not None else _detect_device()
+
+
 def seed_everything(seed: int = 0) -> int:
     """Seed Python's, NumPy's and torch's generators (all devices); return ``seed``.
 
     Raises TypeError for a non-integer and ValueError for a negative seed.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    seed = int(seed)
+    seed = validate.integer("seed", seed, min=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -93,13 +99,15 @@ def _use_png_display() -> None:
     backend_inline.set_matplotlib_formats("png")
 
 
-def setup_notebook(seed: int = 0, precision: int = 4) -> torch.device:
-    """One call at the top of every notebook; returns the device to use.
+def setup_notebook(seed: int = 0, precision: int = 4, device: torch.device | str | None = None) -> torch.device:
+    """One call at the top of every notebook; returns the session's device.
 
-    Seeds everything, makes inline figures PNG (also when d2l asks for SVG),
-    shortens torch's and NumPy's print precision to ``precision`` digits, and
-    keeps threads to the cores there are. Returns :func:`default_device`.
+    Seeds everything, makes inline figures PNG (also when d2l asks for SVG) and
+    shortens torch's and NumPy's print precision to ``precision`` digits. Chooses the
+    device once: ``device`` if given, else CUDA, MPS or the CPU; :func:`default_device`
+    (and so :func:`d2l_ext.fit`) returns it from then on.
     """
+    global _session_device
     import d2l.torch as d2l
 
     # d2l.plot calls d2l.use_svg_display() each time it draws; make that PNG.
@@ -112,4 +120,5 @@ def setup_notebook(seed: int = 0, precision: int = 4) -> torch.device:
     torch.set_printoptions(precision=precision, sci_mode=None)  # scientific only where numbers span decades
     np.set_printoptions(precision=precision, suppress=True)
     seed_everything(seed)
-    return default_device()
+    _session_device = torch.device(device) if device is not None else _detect_device()
+    return _session_device

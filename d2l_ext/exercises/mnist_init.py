@@ -5,7 +5,7 @@ layers, softmax output (cross-entropy on the logits), SGD with learning rate
 0.1 on batches of 100 that cycle through the digits in one fixed, seeded order.
 Four initializations, biases 0: "zero", "uniform" (PyTorch's default scale),
 "xavier" (as the exercise defines it: N(0, 1/n_in), which is LeCun's scaling)
-and "standard_normal". The views (``d2l_ext.mnist_init_app``) only read the state.
+and "standard_normal". The views (``d2l_ext.exercises.mnist_init_app``) only read the state.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import mnist_digits
-from .init import init_
+from ..core import validate
+from ..core.datasets import mnist_digits
+from ..init import init_
 
 __all__ = ["INITS", "INIT_SCHEMES", "HIST_RANGE", "MNISTInit"]
 
@@ -54,10 +55,7 @@ class MNISTInit:
         seed: int = 0,
         data: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> None:
-        if not (isinstance(lr, (int, float)) and lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        lr, batch_size = validate.positive("lr", lr), validate.integer("batch_size", batch_size)
         if data is None:
             X, y, self.source = mnist_digits(n)
         else:
@@ -78,8 +76,7 @@ class MNISTInit:
     def reset(self, init: str | None = None) -> MNISTInit:
         """Fresh weights by ``init`` (same seed), back to the first batch of epoch 0."""
         init = self.init if init is None else init
-        if init not in INIT_SCHEMES:
-            raise ValueError(f"unknown init {init!r}; expected one of {', '.join(INITS)}")
+        validate.choice("init", init, INITS)
         self.init = init
         sizes = LAYER_SIZES
         self.layers = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
@@ -113,8 +110,7 @@ class MNISTInit:
 
     def step(self, k: int = 1) -> MNISTInit:
         """Train on the next ``k`` batches (cycling through the data); stops if the cost diverges."""
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive int (number of batches), got {k!r}")
+        validate.integer("k", k)
         params = [p for layer in self.layers for p in layer.parameters()]
         for _ in range(k):
             if self.diverged:
@@ -142,8 +138,7 @@ class MNISTInit:
 
     def histograms(self, bins: int = 40) -> tuple[torch.Tensor, torch.Tensor]:
         """Counts (4, bins) of each hidden layer's current activations on [-1.2, 1.2], and the bin edges."""
-        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
-            raise ValueError(f"bins must be an int >= 2, got {bins!r}")
+        validate.integer("bins", bins, min=2)
         counts = torch.stack([torch.histc(a.float(), bins, *HIST_RANGE) for a in self.activations])
         return counts, torch.linspace(*HIST_RANGE, bins + 1)
 
