@@ -5,7 +5,7 @@
 # make course (render the committed notebooks as pages and slides into build/, write build/index.html and
 # the README gallery, print a table), make execute (developers: refresh the
 # committed outputs), make lint, make student (the student edition: build/student/, solutions replaced by stubs).
-# The stages of make test, each a target of its own: lint unit notebooks test-colab test-student browser.
+# The stages of make test, each a target of its own: lint unit notebooks test-colab test-student binder browser.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,7 +24,7 @@ COLAB_STAMP := $(COLAB_VENV)/.installed
 COLAB_ENV   := JUPYTER_PATH=$(CURDIR)/build/colab GIT_CONFIG_GLOBAL=$(CURDIR)/build/colab/gitconfig GIT_CONFIG_NOSYSTEM=1
 
 .PHONY: venv lab test unit notebooks notebooks-portable test-colab student test-student browser lint course \
-        fast execute sync clean
+        fast binder execute sync clean
 
 venv: $(STAMP)
 
@@ -56,7 +56,7 @@ TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
 fast: lint unit
 
 unit: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab
+	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab --ignore=tests/binder
 
 # Every notebook under strict nbval in this venv, as the machine runs it.
 notebooks: $(STAMP)
@@ -75,6 +75,10 @@ test-colab: $(STAMP) $(COLAB_STAMP)
 	$(BIN)/python tools/colab_emulation.py verify
 	$(TESTENV) $(COLAB_ENV) $(BIN)/python -m pytest tests/colab
 
+# The repo2docker configuration (binder/): the Dockerfile it generates, and postBuild in a fresh venv.
+binder: $(STAMP)
+	$(TESTENV) $(BIN)/python -m pytest tests/binder
+
 # The student edition: each solution cell replaced by its stub, the exercise outputs cleared.
 student: $(STAMP)
 	$(BIN)/python tools/student.py
@@ -88,7 +92,7 @@ browser: course
 	$(TESTENV) $(BIN)/python -m pytest tests/browser
 
 test: $(STAMP)
-	@$(BIN)/python tools/stages.py lint unit notebooks test-colab test-student browser
+	@$(BIN)/python tools/stages.py lint unit notebooks test-colab test-student binder browser
 
 course: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py build
