@@ -88,9 +88,17 @@ def forward(
 ) -> dict[str, torch.Tensor]:
     """Forward pass, equations 5.3.1 to 5.3.6.
 
-    Returns a dict with ``z``, ``h`` (like x: (h,) or (n, h)), ``o`` ((q,) or
-    (n, q)), the scalars ``L``, ``s``, ``J``, and ``x``, ``y`` (as given) for
-    :func:`backward`.
+    Args:
+        x: (d,) one example, or (n, d) a minibatch; float32 or float64.
+        y: the int label, or (n,) int labels.
+        W1: (h, d) first-layer weights.
+        W2: (q, h) output-layer weights.
+        lam: the weight-decay strength of (5.3.5), >= 0.
+        activation: "relu", "sigmoid" or "tanh" (phi of (5.3.2)).
+
+    Returns:
+        A dict: ``z``, ``h`` (like x: (h,) or (n, h)), ``o`` ((q,) or (n, q)), the scalars ``L``, ``s``,
+        ``J``, and ``x``, ``y`` (as given) for :func:`backward`.
     """
     _, Y = _check(x, y, W1, W2, lam, activation)
     phi, _ = ACTIVATIONS[activation]
@@ -111,6 +119,16 @@ def backward(
 
     ``cache`` is what :func:`forward` returned. Returns ``dJ_do``, ``dJ_dh``,
     ``dJ_dz`` (shaped like o, h, z) and ``dJ_dW2`` (q, h), ``dJ_dW1`` (h, d).
+
+    Args:
+        cache: the dict :func:`forward` returned.
+        W1: (h, d) first-layer weights.
+        W2: (q, h) output-layer weights.
+        lam: the weight-decay strength of (5.3.5), >= 0.
+        activation: "relu", "sigmoid" or "tanh" (phi of (5.3.2)).
+
+    Returns:
+        A dict of tensors: ``dJ_do``, ``dJ_dh``, ``dJ_dz`` (shaped like o, h, z), ``dJ_dW2`` (q, h), ``dJ_dW1`` (h, d).
     """
     missing = {"x", "y", "z", "h", "o"} - set(cache)
     if missing:
@@ -163,6 +181,13 @@ def autograd_graph(named: dict[str, torch.Tensor]) -> dict[str, tuple[set[str], 
     tensor, and returns ``{name: (inputs, ops)}``: the names it depends on
     directly and the autograd nodes (``MmBackward0``, ...) passed on the way.
     Leaves get ``(set(), [])``.
+
+    Args:
+        named: names to tensors of one computation: leaves that require grad and results.
+
+    Returns:
+        ``{name: (inputs, ops)}``: the set of names each tensor depends on directly, and the autograd node names
+        passed on the way (``[]`` and ``set()`` for leaves).
     """
     if not named or not all(isinstance(t, torch.Tensor) for t in named.values()):
         raise ValueError("named must map names to tensors")
@@ -209,6 +234,14 @@ def saved_tensor_bytes(model: nn.Module, X: torch.Tensor, *, grad: bool = True) 
     split into ``activations`` (tensors made by the forward pass) and
     ``parameters`` (weights saved for the input gradients; held anyway).
     With ``grad=False`` the pass runs under ``torch.no_grad()``: nothing is saved.
+
+    Args:
+        model: the network (an ``nn.Module``).
+        X: the input batch, (n, ...).
+        grad: False: run under ``torch.no_grad()`` (prediction).
+
+    Returns:
+        ``{"activations": bytes, "parameters": bytes}``, each storage counted once.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -238,6 +271,12 @@ def peak_memory_bytes(step: Callable[[], object]) -> int:
     Measured with ``torch.profiler`` (``profile_memory=True``): the running sum of every allocation and free the
     profiler records during the call, in time order, and its maximum. Tensors ``step`` returns count while
     alive. Kineto's console log is silenced (``KINETO_LOG_LEVEL``) unless already configured.
+
+    Args:
+        step: a function of no arguments (one training step, or one prediction).
+
+    Returns:
+        The most bytes held at once during ``step()``, above what was allocated before it, as an int.
     """
     if not callable(step):
         raise TypeError(f"step must be a function of no arguments, got {type(step).__name__}")

@@ -30,6 +30,14 @@ def dropout_layer(X: torch.Tensor, p: float, generator: torch.Generator | None =
     Any shape, any floating dtype, any device (the mask is drawn there). ``p = 0``
     returns ``X`` itself; ``p = 1`` returns zeros. Raises ValueError for ``p``
     outside [0, 1] or NaN; TypeError for a ``p`` that is not a number or a non-float tensor.
+
+    Args:
+        X: a floating-point tensor of any shape, on any device.
+        p: the dropout probability, in [0, 1].
+        generator: a ``torch.Generator`` for a reproducible mask, or None.
+
+    Returns:
+        A tensor shaped like ``X``: 0 or x / (1 - p) entry by entry.
     """
     p = _check_p(p)
     if not isinstance(X, torch.Tensor) or not X.dtype.is_floating_point:

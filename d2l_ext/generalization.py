@@ -24,6 +24,15 @@ def label_noise(y: torch.Tensor, fraction: float, num_classes: int, generator: t
 
     Returns ``(noisy, flipped)``: the new int64 labels (n,) and a bool mask (n,) of
     the changed ones. ``fraction`` must lie in [0, 1].
+
+    Args:
+        y: (n,) int labels.
+        fraction: the share of labels to flip, in [0, 1].
+        num_classes: number of classes, >= 2.
+        generator: a ``torch.Generator``, or None.
+
+    Returns:
+        ``(noisy, flipped)``: (n,) int64 labels and an (n,) bool mask of the flipped ones.
     """
     validate.number("fraction", fraction, lo=0.0, hi=1.0)
     validate.integer("num_classes", num_classes, min=2)
@@ -45,6 +54,14 @@ def random_relu_features(X: torch.Tensor, num_features: int, generator: torch.Ge
 
     The same generator state gives the same W, so train and test features must be
     made in one call (stack them) or with generators seeded alike.
+
+    Args:
+        X: (n, d) inputs.
+        num_features: p, the number of random features, >= 1.
+        generator: a ``torch.Generator`` that fixes W, or None.
+
+    Returns:
+        (n, num_features) features ReLU(X W), of X's dtype.
     """
     if X.ndim != 2:
         raise ValueError(f"X must be (n, d), got shape {tuple(X.shape)}")
@@ -58,6 +75,13 @@ def min_norm_fit(Phi: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 
     Below the interpolation threshold (p < n) it is ordinary least squares; above it,
     among all the W that fit the training data exactly, the one of minimum norm.
+
+    Args:
+        Phi: (n, p) features.
+        Y: (n, k) targets (one-hot labels, say).
+
+    Returns:
+        W, (p, k).
     """
     if Phi.ndim != 2 or Y.ndim != 2 or len(Phi) != len(Y):
         raise ValueError(f"Phi must be (n, p) and Y (n, k), got {tuple(Phi.shape)} and {tuple(Y.shape)}")
@@ -65,7 +89,15 @@ def min_norm_fit(Phi: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
 
 
 def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
-    """(n,) -> (n, degree + 1) with columns x^k / k!, k = 0..degree (the factorial keeps them in range)."""
+    """(n,) -> (n, degree + 1) with columns x^k / k!, k = 0..degree (the factorial keeps them in range).
+
+    Args:
+        x: (n,) inputs.
+        degree: the highest power, >= 0.
+
+    Returns:
+        (n, degree + 1) features x^k / k!.
+    """
     validate.integer("degree", degree, min=0)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {tuple(x.shape)}")
@@ -73,7 +105,16 @@ def polynomial_features(x: torch.Tensor, degree: int) -> torch.Tensor:
 
 
 def ridge(X: torch.Tensor, y: torch.Tensor, lam: float) -> torch.Tensor:
-    """argmin_w mean((X w - y)^2) / 2 + lam / 2 ||w||^2, in closed form: (X^T X / n + lam I)^-1 X^T y / n."""
+    """argmin_w mean((X w - y)^2) / 2 + lam / 2 ||w||^2, in closed form: (X^T X / n + lam I)^-1 X^T y / n.
+
+    Args:
+        X: (n, d) inputs.
+        y: (n,) or (n, k) targets.
+        lam: the penalty, a finite number >= 0.
+
+    Returns:
+        w, (d,) or (d, k).
+    """
     validate.number("lam", lam, lo=0.0)
     if X.ndim != 2 or len(X) != len(y):
         raise ValueError(f"X must be (n, d) and y (n,) or (n, k), got {tuple(X.shape)} and {tuple(y.shape)}")

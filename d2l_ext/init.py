@@ -91,6 +91,14 @@ def init_(module: nn.Module, scheme: str, generator: torch.Generator | None = No
     U(-1/√n_in, 1/√n_in)). ``generator`` makes the draw reproducible without
     touching the global RNG. Raises ValueError for an unknown scheme or a module
     without Linear layers.
+
+    Args:
+        module: an ``nn.Module`` containing ``nn.Linear`` layers.
+        scheme: a name of :data:`SCHEMES`.
+        generator: a ``torch.Generator`` for a reproducible draw, or None (the global RNG).
+
+    Returns:
+        ``module`` itself, initialized in place.
     """
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
@@ -133,6 +141,18 @@ def variance_by_layer(
     gradient with respect to the input of layer l going backward (layer 1 first).
     float64 by default, so that 50 layers of exploding (10^120) or vanishing
     variance are still numbers rather than inf or 0.
+
+    Args:
+        depth: number of layers, >= 1.
+        width: units per layer, >= 1.
+        activation: "identity", "tanh", "relu" or "sigmoid".
+        scheme: a name of :data:`SCHEMES`.
+        n: number of N(0, 1) input examples, >= 1.
+        generator: a ``torch.Generator``, or None.
+        dtype: float64 by default.
+
+    Returns:
+        ``{"forward": [depth floats], "backward": [depth floats]}``, layer 1 first.
     """
     from .stability import ACTIVATION_LAYERS
 
@@ -165,6 +185,13 @@ def distinct_units(W: torch.Tensor, atol: float = 1e-6) -> int:
 
     Symmetric units are equal only up to rounding once computed in another order, so ``torch.unique``
     (exact) would count them apart. Raises ValueError for a ``W`` that is not 2-D.
+
+    Args:
+        W: (n_out, n_in) a layer's weight matrix.
+        atol: rows closer than this, entry by entry, count once.
+
+    Returns:
+        The number of distinct rows, an int.
     """
     if not isinstance(W, torch.Tensor) or W.ndim != 2:
         raise ValueError(f"W must be a 2-D weight tensor (n_out, n_in), got {getattr(W, 'shape', type(W).__name__)}")

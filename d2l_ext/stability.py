@@ -40,6 +40,16 @@ def deep_mlp(depth: int, width: int, activation: str, in_features: int = 784, ou
 
     Weights keep PyTorch's default initialization; re-initialize them with
     ``d2l_ext.init`` or ``torch.nn.init`` to compare schemes.
+
+    Args:
+        depth: number of hidden layers, >= 1.
+        width: units per hidden layer, >= 1.
+        activation: "sigmoid", "tanh", "relu" or "identity".
+        in_features: input size (784 for flattened 28x28 images).
+        out_features: number of outputs (classes).
+
+    Returns:
+        An ``nn.Sequential`` mapping (n, ...) inputs to (n, out_features) logits.
     """
     validate.integer("depth", depth)
     validate.integer("width", width)
@@ -58,6 +68,15 @@ def layer_grad_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn
 
     One forward and backward pass on the batch ``(X, y)``; the model's existing
     gradients are left as they were. Raises ValueError for a model without Linear layers.
+
+    Args:
+        model: a network with ``nn.Linear`` layers.
+        X: (n, ...) a batch of inputs.
+        y: (n,) int64 labels.
+        loss_fn: the loss, ``F.cross_entropy`` by default.
+
+    Returns:
+        One float per ``nn.Linear``, input side first: the Frobenius norm of dLoss/dW.
     """
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     if not linears:
@@ -93,6 +112,16 @@ def product_norms(
     Entries are N(0, std^2) for random n x n matrices; or pass a stack of square
     matrices (steps + 1, n, n) as ``n``. Returns (steps + 1,) norms; they become
     inf (overflow) or 0 (underflow) where ``dtype`` gives up.
+
+    Args:
+        n: the matrix size, or a stack (steps + 1, n, n) of matrices.
+        steps: number of multiplications, >= 1.
+        std: standard deviation of the random entries, > 0.
+        generator: a ``torch.Generator`` for reproducible draws, or None.
+        dtype: the dtype the product is computed in.
+
+    Returns:
+        (steps + 1,) tensor of ``dtype``: the Frobenius norm after each multiplication (inf or 0 where it gives up).
     """
     mats = _matrix_stream(n, steps, std, generator, dtype)
     P = next(mats)
@@ -115,6 +144,16 @@ def log_product_norms(
     After each multiplication the product is divided by its norm and the log of
     that norm is accumulated, so the numbers stay near 1 and never overflow.
     Same arguments and draws as :func:`product_norms`; returns (steps + 1,) float64.
+
+    Args:
+        n: the matrix size, or a stack (steps + 1, n, n) of matrices.
+        steps: number of multiplications, >= 1.
+        std: standard deviation of the random entries, > 0.
+        generator: a ``torch.Generator`` for reproducible draws, or None.
+        dtype: the dtype of the multiplications.
+
+    Returns:
+        (steps + 1,) float64: ln of the norm after each multiplication.
     """
     mats = _matrix_stream(n, steps, std, generator, dtype)
     P = next(mats)
@@ -146,6 +185,13 @@ def lyapunov_exponent(n: int, std: float = 1.0) -> float:
 
     Newman's formula for the top Lyapunov exponent: 0.5 (log(2 std^2) + digamma(n / 2)).
     Positive: the product explodes; negative: it vanishes.
+
+    Args:
+        n: the matrix size, >= 1.
+        std: standard deviation of the entries, > 0.
+
+    Returns:
+        The growth rate in nats per multiplication, a float.
     """
     from scipy.special import digamma
 

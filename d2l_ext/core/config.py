@@ -36,12 +36,20 @@ def _env_flag(name: str) -> bool:
 
 
 def is_offline() -> bool:
-    """True when ``D2L_EXT_OFFLINE`` is set to 1/true/yes/on: then nothing touches the network."""
+    """True when ``D2L_EXT_OFFLINE`` is set to 1/true/yes/on: then nothing touches the network.
+
+    Returns:
+        A bool.
+    """
     return _env_flag("D2L_EXT_OFFLINE")
 
 
 def progress_disabled() -> bool:
-    """True when progress bars should stay off (``CI`` or ``TQDM_DISABLE`` is set)."""
+    """True when progress bars should stay off (``CI`` or ``TQDM_DISABLE`` is set).
+
+    Returns:
+        A bool.
+    """
     return _env_flag("CI") or _env_flag("TQDM_DISABLE")
 
 
@@ -51,6 +59,9 @@ def data_dir() -> Path:
     ``D2L_DATA_DIR`` when set, else the user's cache dir
     (``~/.cache/d2l_ext`` on Linux). Absolute, never relative to the kernel's
     working directory. Not created here.
+
+    Returns:
+        An absolute ``Path``.
     """
     configured = os.environ.get("D2L_DATA_DIR", "").strip()
     if configured:
@@ -74,7 +85,11 @@ def _detect_device() -> torch.device:
 
 
 def default_device() -> torch.device:
-    """The session's device: the one :func:`setup_notebook` chose, else CUDA when present, then MPS, then CPU."""
+    """The session's device: the one :func:`setup_notebook` chose, else CUDA when present, then MPS, then CPU.
+
+    Returns:
+        A ``torch.device``.
+    """
     return _session_device if _session_device is not None else _detect_device()
 
 
@@ -82,6 +97,12 @@ def seed_everything(seed: int = 0) -> int:
     """Seed Python's, NumPy's and torch's generators (all devices); return ``seed``.
 
     Raises TypeError for a non-integer and ValueError for a negative seed.
+
+    Args:
+        seed: an int >= 0.
+
+    Returns:
+        ``seed``, as an int.
     """
     seed = validate.integer("seed", seed, min=0)
     random.seed(seed)
@@ -106,6 +127,14 @@ def setup_notebook(seed: int = 0, precision: int = 4, device: torch.device | str
     shortens torch's and NumPy's print precision to ``precision`` digits. Chooses the
     device once: ``device`` if given, else CUDA, MPS or the CPU; :func:`default_device`
     (and so :func:`d2l_ext.fit`) returns it from then on.
+
+    Args:
+        seed: seeds every generator (:func:`seed_everything`).
+        precision: digits torch and NumPy print.
+        device: the device for the session, or None to choose CUDA, MPS or the CPU.
+
+    Returns:
+        The session's ``torch.device``.
     """
     global _session_device
     import d2l.torch as d2l

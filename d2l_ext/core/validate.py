@@ -18,7 +18,16 @@ def _is_int(value: object) -> bool:
 
 
 def integer(name: str, value: object, *, min: int = 1) -> int:
-    """``value`` as an int ``>= min``; TypeError if it is not an int (a bool or a float is not), else ValueError."""
+    """``value`` as an int ``>= min``; TypeError if it is not an int (a bool or a float is not), else ValueError.
+
+    Args:
+        name: the argument's name, for the message.
+        value: what came.
+        min: the smallest allowed value.
+
+    Returns:
+        ``value`` as an int.
+    """
     what = "a positive int" if min == 1 else f"an int >= {min}"
     if not _is_int(value):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__} {value!r}")
@@ -34,6 +43,17 @@ def number(
     """``value`` as a finite float in the interval from ``lo`` to ``hi`` (closed unless ``lo_open``/``hi_open``).
 
     TypeError if it is not a real number (a bool is not), ValueError if it is NaN, infinite or outside.
+
+    Args:
+        name: the argument's name, for the message.
+        value: what came.
+        lo: the lower end.
+        hi: the upper end.
+        lo_open: exclude ``lo``.
+        hi_open: exclude ``hi``.
+
+    Returns:
+        ``value`` as a float.
     """
     where = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
     if not isinstance(value, Real) or isinstance(value, bool):
@@ -46,12 +66,29 @@ def number(
 
 
 def positive(name: str, value: object) -> float:
-    """``value`` as a finite float > 0 (a learning rate, a standard deviation)."""
+    """``value`` as a finite float > 0 (a learning rate, a standard deviation).
+
+    Args:
+        name: the argument's name, for the message.
+        value: what came.
+
+    Returns:
+        ``value`` as a float.
+    """
     return number(name, value, lo=0.0, lo_open=True)
 
 
 def choice(name: str, value: object, options: Collection[str]) -> str:
-    """``value`` if it is one of ``options``; TypeError if it is not a str, else ValueError listing them."""
+    """``value`` if it is one of ``options``; TypeError if it is not a str, else ValueError listing them.
+
+    Args:
+        name: the argument's name, for the message.
+        value: what came.
+        options: the allowed strings.
+
+    Returns:
+        ``value``.
+    """
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {', '.join(options)}, got {type(value).__name__} {value!r}")
     if value not in options:
