@@ -89,6 +89,8 @@ def test_badge_points_at_its_own_file(nb):
     first = nb.cells[0].source
     url = f"https://colab.research.google.com/github/{REPO}/blob/{RELEASE}/notebooks/{nb.path.name}"
     assert url in first, f"the first cell needs the Colab badge for {nb.path.name}"
+    binder = f"https://mybinder.org/v2/gh/{REPO}/{RELEASE}?labpath=notebooks%2F{nb.path.name}"
+    assert binder in first, f"the first cell needs the Binder badge for {nb.path.name}"
 
 
 def test_setup_cell_is_the_same_everywhere(nb):

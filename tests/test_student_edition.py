@@ -202,6 +202,8 @@ def test_student_edition(nb):
     cfg = student.sync.course_config()
     badge = f"colab.research.google.com/github/{cfg['slug']}/blob/{cfg['student_branch']}/notebooks/{nb.path.name})"
     assert badge in edition.cells[0].source, "the badge opens the student edition, never the instructor's"
+    binder = f"mybinder.org/v2/gh/{cfg['slug']}/{cfg['student_branch']}?labpath=notebooks%2F{nb.path.name})"
+    assert binder in edition.cells[0].source, "the Binder badge opens the student edition too"
     assert f"/blob/{cfg['release']}/" not in edition.cells[0].source
     assert not leaks(nb, edition), "solution text in the student edition"
     for index, (before, after) in enumerate(zip(nb.cells, edition.cells, strict=True)):

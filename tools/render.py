@@ -21,6 +21,7 @@ SITE = ROOT / "tools" / "site"
 GALLERY = ROOT / "docs" / "gallery"
 VENDOR = "vendor/node_modules"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 def vendor(build: Path) -> None:
@@ -65,7 +66,7 @@ def export(executed: Path, build: Path) -> tuple[Path, Path]:
     out = []
     for exporter, suffix in ((page, ".html"), (slides, ".slides.html")):
         body, _ = exporter.from_notebook_node(nb)
-        body = body.replace(COLAB_BADGE, "assets/colab-badge.svg")
+        body = body.replace(COLAB_BADGE, "assets/colab-badge.svg").replace(BINDER_BADGE, "assets/binder-badge.svg")
         path = build / (executed.stem + suffix)
         path.write_text(body, encoding="utf-8")
         out.append(path)
@@ -75,7 +76,8 @@ def export(executed: Path, build: Path) -> tuple[Path, Path]:
 def assets(build: Path) -> None:
     """The site's own files: the local Colab badge and a favicon (browsers ask the server root for it)."""
     (build / "assets").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SITE / "assets" / "colab-badge.svg", build / "assets" / "colab-badge.svg")
+    for badge in ("colab-badge.svg", "binder-badge.svg"):
+        shutil.copy(SITE / "assets" / badge, build / "assets" / badge)
     shutil.copy(SITE / "assets" / "favicon.png", build / "favicon.ico")
 
 

@@ -55,8 +55,11 @@ print("torch", torch.__version__, "| device:", device)"""
 #: Cell tags the setup cell always carries: its output (versions, device) differs from machine to machine.
 SETUP_TAGS = ["nbval-ignore-output"]
 
-BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{slug}/blob/{release}/notebooks/{name})"
-BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+# The two launch badges of a notebook's first cell: Colab, and Binder (repo2docker builds binder/).
+COLAB_BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{slug}/blob/{release}/notebooks/{name})"
+BINDER_BADGE = "[![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{slug}/{release}?labpath=notebooks%2F{name})"
+BADGE = COLAB_BADGE + " " + BINDER_BADGE
+BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)(?: \[!\[Launch Binder\]\([^)]*\)\]\([^)]*\))?")
 
 
 def course_config() -> dict[str, str]:
