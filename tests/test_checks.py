@@ -80,6 +80,8 @@ def test_claims_fail_the_notebook_whatever_the_prediction():
     verdict(v, NOT_DONE)
     assert "1.5" not in str(v) and "less than" not in str(v)
     verdict(checks.check_prediction("memory at twice the width", 1.72, 1.72, rtol=0.05), CORRECT)
+    wrong = checks.check_prediction("memory at twice the width", 2.0, 1.72, rtol=0.05)
+    verdict(wrong, WRONG, "hint: not everything that is kept grows")  # the claim's hint, not the cell's
     for broken in (1.4, 2.0):
         with pytest.raises(checks.ClaimError, match="by less than 2x.*measured"):
             checks.check_prediction("memory at twice the width", None, broken, rtol=0.05)

@@ -80,6 +80,8 @@ def test_predict_then_run_hides_the_answer(nb):
     for cell in _code(nb):
         for exercise in PREDICTION.findall(cell.source):
             assert not re.search(r"^\s*assert ", cell.source, re.M), f"an assert shows the answer:\n{cell.source}"
+            assert "explain=" not in cell.source, f"a hint shows the answer (it goes in the claim):\n{cell.source}"
+            assert CLAIMS[exercise].hint, f"{exercise!r}: its claim needs a hint for a wrong prediction"
             assert exercise in CLAIMS, f"{exercise!r} has no claim in d2l_ext.checks.claims"
             for fact in CLAIMS[exercise].facts:
                 assert re.search(rf"\b{fact}=", cell.source), f"{exercise!r}: the cell does not pass {fact}="

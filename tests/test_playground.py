@@ -107,7 +107,8 @@ def test_app_buttons_choosers_and_views():
 
     app.dataset.value = "moon"
     assert app.pg.dataset == "moon" and app.pg.step_count == 0
-    assert np.allclose(app.points.get_offsets(), app.pg.X.numpy())
+    X, y = app.pg.X.numpy(), app.pg.y.numpy()
+    assert all(np.allclose(app.points[k].get_offsets(), X[y == k]) for k in (0, 1))  # one marker per class
 
     app.init.value = "zero"
     app.train_button.click()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CLAIMS", "Claim", "ClaimError", "hold"]
+__all__ = ["CLAIMS", "Claim", "ClaimError", "hint", "hold"]
 
 
 class ClaimError(AssertionError):
@@ -23,56 +23,73 @@ class ClaimError(AssertionError):
 
 @dataclass(frozen=True)
 class Claim:
-    """``says``: the claim in words (shown only when it fails); ``holds(measured, **facts)``: whether it holds."""
+    """``says``: the claim in words (shown only when it fails); ``holds(measured, **facts)``: whether it holds;
+    ``hint``: what a student who predicted wrong is told (kept here, out of the cell read before predicting)."""
 
     says: str
     holds: Callable[..., bool]
     facts: tuple[str, ...] = ()
+    hint: str = ""
 
 
 CLAIMS: dict[str, Claim] = {
     # 01: hidden ReLU outputs double, the first layer's input does not.
-    "memory at twice the width": Claim("the kept memory grows, but by less than 2x", lambda m: 1.5 < m < 2),
+    "memory at twice the width": Claim("the kept memory grows, but by less than 2x", lambda m: 1.5 < m < 2,
+        hint=('not everything that is kept grows with the width: what does the first layer need for its '
+              'weight gradient?'),
+    ),
     # 02: the first layer's gradient norm over the last one's, 10 sigmoid layers of 256 units.
-    "10 sigmoid layers": Claim("the gradient still vanishes, by more than 6 orders of magnitude", lambda m: m < 1e-6),
+    "10 sigmoid layers": Claim("the gradient still vanishes, by more than 6 orders of magnitude", lambda m: m < 1e-6,
+        hint='if every layer multiplies the gradient by the same factor r, 20 layers give r**20 and 10 give r**10.',
+    ),
     # 03: 4x4 standard normals grow about 0.56 nats per product: ln(1.8e308) / 0.56 is about 1,260.
     "float64 overflow": Claim("float64 overflows, far later than float32: after 1,000 to 1,500 products",
-                              lambda m: 1000 < m < 1500),
+                              lambda m: 1000 < m < 1500,
+        hint=('the log of the norm grows by the rate at each multiplication; overflow comes when it reaches '
+              'ln(1.8e308), about 709.8.'),
+    ),
     # 04: with no hidden layer there is no symmetry to break.
     "constant init, no hidden layer": Claim(
         "softmax regression from zeros learns (above 0.75) and matches a random start within 0.02",
         lambda m, acc_zero, acc_random: m == "learns" and acc_zero > 0.75 and abs(acc_zero - acc_random) < 0.02,
         ("acc_zero", "acc_random"),
+        hint='symmetry is a problem among hidden units, which all see the same input and get the same gradient.',
     ),
     # 05: steps to halve the cost at lr 1.0 over those at lr 0.1, on the too-small start.
     "plateau at 10x the learning rate": Claim(
         "lr 1.0 halves the cost in less than half the steps of lr 0.1, without diverging",
         lambda m, diverged: diverged is None and m < 0.5,
         ("diverged",),
+        hint=('with small steps, gradient descent follows nearly the same path whatever the learning rate: '
+              'the learning rate is the time step.'),
     ),
     # 06: sqrt(3) x U(-1/sqrt(n), 1/sqrt(n)) is Xavier's (LeCun's) variance: the same spread in every layer.
     "uniform x sqrt(3)": Claim(
         "the scaled uniform init spreads the activations like Xavier's, within 0.03 in every layer",
         lambda m, spread: all(abs(a - b) < 0.03 for a, b in spread),
         ("spread",),
+        hint='Var U(-b, b) = b**2 / 3.',
     ),
     # 07: the double-descent peak sits at p = n, so it moves with the number of training images.
     "double-descent peak with 800 images": Claim(
         "the test-error peak moves to p = n, the number of training images",
         lambda m, images: m == images,
         ("images",),
+        hint='the peak is where the model can first fit every training label exactly: as many features as images.',
     ),
     # 08: dropout left on at test time samples a random subnetwork per pass.
     "dropout at test time": Claim(
         "dropout left on is worse than eval mode in every pass, and different every time",
         lambda m, acc_on, acc_eval: max(acc_on) < acc_eval and len(set(acc_on)) > 1,
         ("acc_on", "acc_eval"),
+        hint='with dropout on, every prediction comes from a random half of the network.',
     ),
     # 08: more dropout on the wide first layer makes the training data harder to fit.
     "swapped dropout probabilities": Claim(
         "0.5 on the first layer ends with a higher training loss than 0.2 there",
         lambda m, loss_02_first, loss_05_first: loss_05_first > loss_02_first,
         ("loss_02_first", "loss_05_first"),
+        hint='how far from overfitting was the 10-epoch model (its generalization gap above)?',
     ),
 }
 
@@ -97,3 +114,9 @@ def hold(exercise: str, measured: Any, facts: Mapping[str, Any] | None = None) -
             + (f" ({shown})" if shown else "")
             + ". The notebook's explanation no longer matches the code: tell the instructor."
         )
+
+
+def hint(exercise: str, explain: str = "") -> str:
+    """The hint for a wrong prediction: ``explain`` if the cell gave one, else the exercise's claim's."""
+    claim = CLAIMS.get(exercise)
+    return explain or (claim.hint if claim else "")

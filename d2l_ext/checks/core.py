@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from .claims import hold
+from .claims import hint, hold
 
 __all__ = ["CORRECT", "ERROR", "NOT_DONE", "WRONG", "Verdict", "call", "check_choice", "check_prediction", "compare"]
 
@@ -290,6 +290,7 @@ def check_prediction(
     if (rtol is None) == (orders is None):
         raise ValueError("give exactly one of rtol (relative tolerance) or orders (tolerance in powers of 10)")
     hold(exercise, measured, facts)
+    explain = hint(exercise, explain)
     try:
         p = _number(exercise, prediction)
     except Stop as stop:
@@ -331,6 +332,7 @@ def check_choice(
     if measured not in options:
         raise ValueError(f"measured must be one of {list(options)}, got {measured!r}")
     hold(exercise, measured, facts)
+    explain = hint(exercise, explain)
     if prediction is None:
         return Verdict(
             exercise,

@@ -83,7 +83,9 @@ class PlaygroundApp(ExerciseApp):
 
         self.heatmap = ax_bound.imshow(np.full((2, 2), 0.5), extent=(*EXTENT, *EXTENT), origin="lower",
                                        cmap="RdBu", vmin=0, vmax=1, interpolation="bilinear")  # fmt: skip
-        self.points = ax_bound.scatter([], [], c=[], cmap="RdBu", vmin=0, vmax=1, s=14, edgecolors="k", linewidths=0.4)
+        # a shape per class, not a colour of the background's map: class 0 white circles, class 1 gold triangles
+        self.points = {label: ax_bound.scatter([], [], marker=marker, c=color, s=16, edgecolors="k", linewidths=0.5)
+                       for label, marker, color in ((0, "o", "white"), (1, "^", "gold"))}  # fmt: skip
         ax_bound.set(xlim=EXTENT, ylim=EXTENT, title="decision boundary: P(y = 1)")
         self.alert = ax_bound.text(0, 0, "", ha="center", va="center", color="red", fontsize=10, wrap=True,
                                    bbox={"fc": "white", "alpha": 0.8, "ec": "red"})  # fmt: skip
@@ -135,8 +137,9 @@ class PlaygroundApp(ExerciseApp):
         probs = pg.grid_probs(self.resolution).numpy()
         if np.isfinite(probs).any():  # a diverged net keeps its last boundary on screen
             self.heatmap.set_data(probs)
-        self.points.set_offsets(pg.X.numpy())
-        self.points.set_array(pg.y.numpy())
+        X, y = pg.X.numpy(), pg.y.numpy()
+        for label, artist in self.points.items():
+            artist.set_offsets(X[y == label])
         self.alert.set_text(pg.diverged or "")
         self.alert.set_visible(bool(pg.diverged))
 
