@@ -4,8 +4,10 @@
 # Also: make fast (the inner loop, under a minute: lint, then the unit tests, notebook hygiene included),
 # make course (render the committed notebooks as pages and slides into build/, write build/index.html and
 # the README gallery, print a table), make execute (developers: refresh the
-# committed outputs), make lint, make student (the student edition: build/student/, solutions replaced by stubs).
-# The stages of make test, each a target of its own: lint unit notebooks test-colab test-student binder browser.
+# committed outputs), make lint, make student (the student edition: build/student/, solutions replaced by stubs),
+# make assignment (the exercises as an nbgrader course: build/nbgrader/).
+# The stages of make test, each a target of its own: lint unit notebooks test-colab test-student test-grading binder
+# browser.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,7 +26,7 @@ COLAB_STAMP := $(COLAB_VENV)/.installed
 COLAB_ENV   := JUPYTER_PATH=$(CURDIR)/build/colab GIT_CONFIG_GLOBAL=$(CURDIR)/build/colab/gitconfig GIT_CONFIG_NOSYSTEM=1
 
 .PHONY: venv lab test unit notebooks notebooks-portable test-colab student test-student browser lint course \
-        fast binder execute sync clean
+        fast binder assignment test-grading execute sync clean
 
 venv: $(STAMP)
 
@@ -36,6 +38,12 @@ $(STAMP): requirements.txt pyproject.toml
 	# d2l 1.0.3 pins numpy==1.23.5 and more, which break on Python 3.12+: install it without its pins.
 	$(BIN)/python -m pip install --no-deps d2l==1.0.3
 	$(BIN)/python -m pip install --no-deps -e .
+	# nbgrader is for an instructor on a JupyterHub (README, "Grading with nbgrader"; make assignment runs it from
+	# the command line): its JupyterLab panels and server extensions, and the MathJax extension it brings, stay
+	# off in this venv, so that make lab is the student's lab with RISE added.
+	for e in formgrader validate_assignment assignment_list course_list; do \
+	  $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e; done
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader @jupyterlab/mathjax3-extension
 	touch $(STAMP)
 
 $(COLAB_STAMP): tests/colab/requirements-colab.txt
@@ -56,7 +64,7 @@ TESTENV := D2L_EXT_OFFLINE=1 TQDM_DISABLE=1
 fast: lint unit
 
 unit: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab --ignore=tests/binder
+	$(TESTENV) $(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/student --ignore=tests/colab --ignore=tests/binder --ignore=tests/grading
 
 # Every notebook under strict nbval in this venv, as the machine runs it.
 notebooks: $(STAMP)
@@ -75,6 +83,14 @@ test-colab: $(STAMP) $(COLAB_STAMP)
 	$(BIN)/python tools/colab_emulation.py verify
 	$(TESTENV) $(COLAB_ENV) $(BIN)/python -m pytest tests/colab
 
+# The exercises as an nbgrader course (build/nbgrader/): one assignment per notebook, source and release.
+assignment: $(STAMP)
+	$(BIN)/python tools/assignment.py
+
+# ... and nbgrader end to end: generate every assignment; two submissions of 01 autograded, full and zero marks.
+test-grading: $(STAMP)
+	$(TESTENV) $(BIN)/python -m pytest tests/grading
+
 # The repo2docker configuration (binder/): the Dockerfile it generates, and postBuild in a fresh venv.
 binder: $(STAMP)
 	$(TESTENV) $(BIN)/python -m pytest tests/binder
@@ -92,7 +108,7 @@ browser: course
 	$(TESTENV) $(BIN)/python -m pytest tests/browser
 
 test: $(STAMP)
-	@$(BIN)/python tools/stages.py lint unit notebooks test-colab test-student binder browser
+	@$(BIN)/python tools/stages.py lint unit notebooks test-colab test-student test-grading binder browser
 
 course: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py build

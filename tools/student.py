@@ -80,17 +80,32 @@ def is_exercise(cell: nbformat.NotebookNode) -> bool:
     return "exercise" in cell.metadata.get("tags", [])
 
 
+def stub_cell(cell: nbformat.NotebookNode) -> None:
+    """Replace a solution cell's source by its stub, in place: :func:`stub_source` for code, a prompt for text."""
+    cell.source = stub_source(cell.source) if cell.cell_type == "code" else ANSWER_PROMPT
+
+
+def clear_exercise_output(cell: nbformat.NotebookNode) -> None:
+    """Clear the outputs of a solution or exercise code cell, in place (they would show the answer)."""
+    if cell.cell_type == "code" and (is_solution(cell) or is_exercise(cell)):
+        cell.outputs, cell.execution_count = [], None
+
+
+def student_badge(nb: nbformat.NotebookNode, name: str) -> None:
+    """Point the notebook's badges at the student branch, in place, never at the edition with the solutions."""
+    cfg = sync.course_config()
+    badge = sync.BADGE.format(slug=cfg["slug"], release=cfg["student_branch"], name=name)
+    nb.cells[0].source = sync.BADGE_RE.sub(lambda _: badge, nb.cells[0].source)
+
+
 def student_edition(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """A copy of notebook ``name`` with every solution replaced by its stub, the exercise outputs cleared."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if is_solution(cell):
-            cell.source = stub_source(cell.source) if cell.cell_type == "code" else ANSWER_PROMPT
-        if cell.cell_type == "code" and (is_solution(cell) or is_exercise(cell)):
-            cell.outputs, cell.execution_count = [], None
-    cfg = sync.course_config()
-    badge = sync.BADGE.format(slug=cfg["slug"], release=cfg["student_branch"], name=name)
-    nb.cells[0].source = sync.BADGE_RE.sub(lambda _: badge, nb.cells[0].source)
+            stub_cell(cell)
+        clear_exercise_output(cell)
+    student_badge(nb, name)
     nb.metadata["d2l_ext"] = {"edition": "student"}
     return nb
 
