@@ -40,7 +40,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --no-deps -e .
 	# nbgrader is for an instructor on a JupyterHub (README, "Grading with nbgrader"; make assignment runs it from
 	# the command line): its JupyterLab panels and server extensions, and the MathJax extension it brings, stay
-	# off in this venv, so that make lab is the student's lab with RISE added.
+	# off in this venv, so that make lab is the student's lab (with the slideshow button added).
 	for e in formgrader validate_assignment assignment_list course_list; do \
 	  $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e; done
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader @jupyterlab/mathjax3-extension

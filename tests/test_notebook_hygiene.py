@@ -121,10 +121,15 @@ def test_notebooks_are_in_sync_with_pyproject():
     assert result.returncode == 0, result.stdout + result.stderr + "\nrun: python tools/sync.py"
 
 
-def test_every_cell_has_a_slide_type(nb):
+def test_slide_types_make_a_live_deck(nb):
+    """A continuation cell has no slideshow metadata (jupyterlab-slideshow hides a cell marked "-"); the setup
+    cell is the sub-slide below the title, where the instructor runs it first in a live deck."""
     types = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
-    assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
+    assert all(t in {"slide", "subslide", "fragment", "skip", "notes", None} for t in types), types
     assert types[0] == "slide" and types.count("slide") >= 3
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert "setup_notebook" in nb.cells[setup].source and types[setup] == "subslide"
+    assert all(t == "notes" for t in types[1:setup]), "only instructor notes between the title and the setup"
 
 
 def test_going_further_sections_are_tagged():

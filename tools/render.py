@@ -7,6 +7,7 @@ so the site works offline and in a browser test without console errors.
 from __future__ import annotations
 
 import base64
+import copy
 import html
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import nbformat
+import sync
 from nbconvert import HTMLExporter, SlidesExporter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +66,12 @@ def export(executed: Path, build: Path) -> tuple[Path, Path]:
     slides.reveal_url_prefix = f"{VENDOR}/reveal.js"
     slides.reveal_theme = "white"  # its fonts ship with reveal.js; "simple" imports Google Fonts
     out = []
-    for exporter, suffix in ((page, ".html"), (slides, ".slides.html")):
-        body, _ = exporter.from_notebook_node(nb)
+    deck = copy.deepcopy(nb)  # a static deck cannot run the setup cell a live deck shows below the title
+    for cell in deck.cells:
+        if sync.is_setup(cell):
+            cell.metadata["slideshow"] = {"slide_type": "skip"}
+    for exporter, suffix, node in ((page, ".html", nb), (slides, ".slides.html", deck)):
+        body, _ = exporter.from_notebook_node(node)
         body = body.replace(COLAB_BADGE, "assets/colab-badge.svg").replace(BINDER_BADGE, "assets/binder-badge.svg")
         path = build / (executed.stem + suffix)
         path.write_text(body, encoding="utf-8")

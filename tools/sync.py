@@ -71,19 +71,26 @@ def course_config() -> dict[str, str]:
     return {"repo": repo, "slug": slug, "release": course["release"], "student_branch": course["student_branch"]}
 
 
-def slide_type(cell: nbformat.NotebookNode, index: int) -> str:
+def slide_type(cell: nbformat.NotebookNode, index: int) -> str | None:
     """One idea per slide: a title or section starts a slide, a subsection a sub-slide; code and its
-    figure stay on the slide of the text above them; the setup cell is skipped."""
+    figure stay on the slide of the text above them (None: no slideshow metadata, which every deck tool reads
+    as "continue"; jupyterlab-slideshow hides a cell marked "-"). The setup cell is a sub-slide below the
+    title, so that a live deck runs it first (the static decks skip it: tools/render.py)."""
     src = cell.source.lstrip()
     if src.startswith("**Instructor notes"):
         return "notes"  # reveal.js speaker view (press S); the page shows it as a normal cell
     if cell.cell_type == "code":
-        return "skip" if "setup_notebook" in src else "-"
+        return "subslide" if is_setup(cell) else None
     if src.startswith(("# ", "## ")) or index == 0:
         return "slide"
     if src.startswith("### "):
         return "subslide"
-    return "-"
+    return None
+
+
+def is_setup(cell: nbformat.NotebookNode) -> bool:
+    """Is this the notebook's setup cell (the code cell that calls setup_notebook)?"""
+    return cell.cell_type == "code" and "setup_notebook" in cell.source
 
 
 GOING_FURTHER = "going-further"
@@ -125,7 +132,11 @@ def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbforma
     setup.source = SETUP.format(**cfg)
     setup.metadata["tags"] = sorted(set(setup.metadata.get("tags", [])) | set(SETUP_TAGS))
     for i, (cell, optional) in enumerate(zip(nb.cells, going_further(nb.cells), strict=True)):
-        cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell, i)
+        kind = slide_type(cell, i)
+        if kind is None:
+            cell.metadata.pop("slideshow", None)
+        else:
+            cell.metadata["slideshow"] = {"slide_type": kind}
         tags = [t for t in cell.metadata.get("tags", []) if t != GOING_FURTHER] + ([GOING_FURTHER] if optional else [])
         if tags:
             cell.metadata["tags"] = tags

@@ -116,14 +116,21 @@ def jupyter_server(cmd: list[str], env: dict[str, str], ready_path: str, what: s
 
 @pytest.fixture(scope="session")
 def lab():
-    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/ (no token; loopback only)."""
+    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/ (no token; loopback only), with settings of
+    its own: a fresh user's, not the machine's (where a deck left on would open every notebook as slides)."""
     workdir = Path(tempfile.mkdtemp(prefix="lab-"))
+    notebooks, settings = workdir / "notebooks", workdir / "settings"
+    notebooks.mkdir()
     for nb in (ROOT / "notebooks").glob("0[56]_*.ipynb"):
-        shutil.copy(nb, workdir / nb.name)
+        shutil.copy(nb, notebooks / nb.name)
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}')  # no "Would you like to get notified" toast over the screenshots
     env = {**os.environ, "D2L_EXT_OFFLINE": "1", "TQDM_DISABLE": "1"}
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}", "--ip=127.0.0.1",
            "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-           f"--ServerApp.root_dir={workdir}"]  # fmt: skip
+           f"--ServerApp.root_dir={notebooks}", f"--LabApp.user_settings_dir={settings}",
+           f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]  # fmt: skip
     with jupyter_server(cmd, env, "/lab", "JupyterLab") as url:
         yield url
     shutil.rmtree(workdir, ignore_errors=True)

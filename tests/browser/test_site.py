@@ -61,6 +61,8 @@ def test_page_loads_clean_with_figures_and_math(driver, site, stem):
 def test_slides_step_to_the_last_slide(driver, site, stem):
     _load(driver, f"{site}/{stem}.slides.html")
     assert _severe(driver) == [], stem
+    # a static deck cannot run code: the setup cell, the live deck's sub-slide below the title, is left out
+    assert "setup_notebook" not in driver.page_source and "setup_notebook" in (BUILD / f"{stem}.html").read_text()
     driver.execute_async_script(
         "var done = arguments[0];"
         "require(['vendor/node_modules/reveal.js/dist/reveal.js'], function (R) { window.__reveal = R; done(); });"
