@@ -1,12 +1,16 @@
 """nbgrader end to end, as an instructor runs it on a JupyterHub, in a local course directory.
 
-make assignment's course (tools/assignment.py) -> nbgrader generate_assignment -> two students submit
-notebook 01 (every exercise right; the stubs untouched) -> nbgrader autograde -> the gradebook holds full
-marks and zero marks -> nbgrader generate_feedback tells the second student what the checks said.
+make assignment's course (tools/assignment.py) -> generate_assignment -> release_assignment to a local
+exchange -> one student fetches notebook 01, does every exercise right and submits; another hands in the stubs
+untouched -> collect -> autograde -> the gradebook holds full marks and zero marks -> generate_feedback (the
+checks' verdicts) -> release_feedback -> the first student fetches it.
 Slow (autograding executes the notebook twice): `make test-grading`.
 """
 
+import copy
+import getpass
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -58,35 +62,56 @@ def test_every_notebook_is_an_assignment_with_points(name, tmp_path):
 
 
 def _submit(course: Path, who: str, nb: nbformat.NotebookNode) -> None:
+    """A submission placed where `nbgrader collect` puts it (the exchange is tested once, with the first)."""
     folder = course / "submitted" / who / ID
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / NAME)
+    (folder / "timestamp.txt").write_text(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
 
 
-def test_autograde_full_marks_and_zero_marks(course):
-    released = nbformat.read(course / "release" / ID / NAME, as_version=4)
+def test_release_fetch_submit_collect_autograde_feedback(course, tmp_path):
+    """The term, for two students: the instructor releases 01; one student fetches it through the exchange, does
+    every exercise right and submits; the other hands in the stubs untouched. The instructor collects,
+    autogrades and releases feedback; the first student fetches it. Full marks and zero marks."""
+    exchange = f"--Exchange.root={tmp_path / 'exchange'}"
+    course_flag = f"--course={assignment.COURSE_ID}"
+    home = tmp_path / "student-home"
+    home.mkdir()
+    assignment.nbgrader(course, "release_assignment", ID, exchange)
+    assignment.nbgrader(home, "fetch_assignment", ID, course_flag, exchange)
+    fetched = home / ID / NAME
+    released = nbformat.read(fetched, as_version=4)
+    assert released == nbformat.read(course / "release" / ID / NAME, as_version=4)
+
+    right = copy.deepcopy(released)
     solutions = [c.source for c in _instructor(NAME).cells if student.is_solution(c)]
-    right = nbformat.from_dict(released)
     answer_cells = [c for c in right.cells if c.metadata.get("nbgrader", {}).get("solution")]
     for cell, source in zip(answer_cells, solutions, strict=True):
         cell.source = source  # the student writes the instructor's solution (code, prediction and reasoning)
-    _submit(course, "ada", right)
+    nbformat.write(right, fetched)
+    assignment.nbgrader(home, "submit", ID, course_flag, exchange)
+    assignment.nbgrader(course, "collect", ID, exchange)
+    ada = getpass.getuser()  # the exchange knows a student by the account that submitted
+    assert (course / "submitted" / ada / ID / NAME).exists()
     _submit(course, "bob", released)  # the stubs untouched
 
     assignment.nbgrader(course, "autograde", ID)
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        ada, bob = (gb.find_submission_notebook(ID, ID, who) for who in ("ada", "bob"))
-        auto = {g.name: (g.auto_score, g.max_score) for g in ada.grades if g.cell_type == "code"}
-        written = [g for g in ada.grades if g.cell_type == "markdown"]
+        right_nb, stubs_nb = (gb.find_submission_notebook(ID, ID, who) for who in (ada, "bob"))
+        auto = {g.name: (g.auto_score, g.max_score) for g in right_nb.grades if g.cell_type == "code"}
+        written = [g for g in right_nb.grades if g.cell_type == "markdown"]
         assert auto and all(score == top for score, top in auto.values()), f"full marks expected: {auto}"
-        assert ada.code_score == ada.max_code_score == sum(top for _, top in auto.values()) == 5
+        assert right_nb.code_score == right_nb.max_code_score == sum(top for _, top in auto.values()) == 5
         # the written answers wait for the instructor; nbgrader scores an untouched one 0 by itself
-        assert written and all(g.needs_manual_grade for g in written) and ada.needs_manual_grade
-        assert bob.score == 0 and bob.code_score == 0 and not bob.needs_manual_grade
-        assert bob.max_score == ada.max_score == 5 + len(written)
+        assert written and all(g.needs_manual_grade for g in written) and right_nb.needs_manual_grade
+        assert stubs_nb.score == 0 and stubs_nb.code_score == 0 and not stubs_nb.needs_manual_grade
+        assert stubs_nb.max_score == right_nb.max_score == 5 + len(written)
 
     assignment.nbgrader(course, "generate_feedback", ID)
     feedback = (course / "feedback" / "bob" / ID / f"{ID}.html").read_text()
     assert feedback.count("not done yet") >= 3 and "NotPassed" in feedback
-    assert "✓" in (course / "feedback" / "ada" / ID / f"{ID}.html").read_text()
+    assignment.nbgrader(course, "release_feedback", ID, f"--student={ada}", exchange)  # bob did not use the exchange
+    assignment.nbgrader(home, "fetch_feedback", ID, course_flag, exchange)
+    [mine] = (home / ID / "feedback").glob(f"*/{ID}.html")
+    assert mine.read_text().count("✓") >= 3 and "NotPassed" not in mine.read_text()
