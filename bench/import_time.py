@@ -9,9 +9,11 @@ difference. d2l (with torchvision, pandas and more) is imported on first use of 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
+from functools import partial
+
+from alternate import alternate
 
 TARGET_S = 1.0
 STATEMENTS = {"import torch, matplotlib.pyplot": "import torch, matplotlib.pyplot", "import d2l_ext": "import d2l_ext"}
@@ -27,15 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    for statement in STATEMENTS.values():  # warm the file cache once
-        seconds(statement)
-    times: dict[str, list[float]] = {name: [] for name in STATEMENTS}
-    for _ in range(args.repeat):
-        for name, statement in STATEMENTS.items():
-            times[name].append(seconds(statement))
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
-    for name, ts in times.items():
-        print(f"{name:34s} median {medians[name]:.2f} s  (min {min(ts):.2f}, max {max(ts):.2f}, {len(ts)} runs)")
+    medians = alternate({name: partial(seconds, statement) for name, statement in STATEMENTS.items()}, args.repeat)
     extra = medians["import d2l_ext"] - medians["import torch, matplotlib.pyplot"]
     print(f"d2l_ext costs {extra:+.2f} s over torch + matplotlib (target <= {TARGET_S:.1f} s)")
     return 0 if extra <= TARGET_S else 1

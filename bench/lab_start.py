@@ -18,52 +18,35 @@ import json
 import os
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from alternate import alternate
 from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from headless import chromium, free_port, lab_command  # noqa: E402
+
 TARGET = 1.1
 NOTEBOOK = "05_init_playground.ipynb"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _browser() -> webdriver.Chrome:
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--window-size=1400,1000", f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"):  # fmt: skip
-        opts.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
 def trial(disable_deck: bool) -> float:
     """Seconds from launching JupyterLab to notebook 05's cells rendered in a fresh browser."""
     work = Path(tempfile.mkdtemp(prefix="lab-bench-"))
-    config = work / "config"
-    (config / "labconfig").mkdir(parents=True)
+    (work / "config" / "labconfig").mkdir(parents=True)
     disabled = {"jupyterlab-slideshow": True} if disable_deck else {}
-    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config)}
-    port = _port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           "--ServerApp.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-           f"--LabApp.user_settings_dir={work / 'settings'}", f"--LabApp.workspaces_dir={work / 'ws'}"]  # fmt: skip
-    driver = _browser()
+    (work / "config" / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(work / "config")}
+    port = free_port()
+    cmd = lab_command(port, ROOT / "notebooks", work / "settings", work / "workspaces")
+    driver = chromium(work / "profile")
     start = time.perf_counter()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     server = subprocess.Popen(cmd, env=env, start_new_session=True, **quiet)
@@ -102,15 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    names = {"make lab": False, "without the deck": True}
-    trial(False)  # warm the file cache once
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(args.repeat):
-        for name, disable in names.items():
-            times[name].append(trial(disable))
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
-    for name, ts in times.items():
-        print(f"{name:18s} median {medians[name]:.2f} s  (min {min(ts):.2f}, max {max(ts):.2f}, {len(ts)} runs)")
+    medians = alternate({"make lab": partial(trial, False), "without the deck": partial(trial, True)}, args.repeat)
     ratio = medians["make lab"] / medians["without the deck"]
     print(f"make lab takes {ratio:.2f}x the time without the deck extension (target <= {TARGET})")
     return 0 if ratio <= TARGET else 1

@@ -10,7 +10,6 @@ import contextlib
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build"
 SHOTS = BUILD / "screenshots"
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+sys.path.insert(0, str(ROOT / "tools"))
+from headless import CHROMIUM, DRIVER, chromium, free_port, lab_command  # noqa: E402
 
 
 def pytest_collection_modifyitems(items):
@@ -46,18 +46,8 @@ def _need(path: str, what: str) -> None:
 def driver():
     _need(CHROMIUM, "chromium")
     _need(DRIVER, "chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     profile = tempfile.mkdtemp(prefix="chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):  # fmt: skip
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    d = chromium(profile)
     d.set_script_timeout(30)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield d
@@ -65,18 +55,12 @@ def driver():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site():
     """build/ served on 127.0.0.1 (pages load vendored assets by relative URL)."""
     if not (BUILD / "index.html").exists():
         pytest.fail("build/index.html is missing: run `make course` first (make browser does)")
-    port = _free_port()
+    port = free_port()
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the test output readable
@@ -93,7 +77,7 @@ def site():
 def jupyter_server(cmd: list[str], env: dict[str, str], ready_path: str, what: str):
     """Start a Jupyter server (``cmd`` takes the port as ``{port}``) on 127.0.0.1, wait until ``ready_path``
     answers, yield its URL, stop it. Its output goes to a log shown if it does not start within 60 s."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([c.format(port=port) for c in cmd], env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
@@ -127,10 +111,7 @@ def lab():
     news.parent.mkdir(parents=True)
     news.write_text('{"fetchNews": "false"}')  # no "Would you like to get notified" toast over the screenshots
     env = {**os.environ, "D2L_EXT_OFFLINE": "1", "TQDM_DISABLE": "1"}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}", "--ip=127.0.0.1",
-           "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-           f"--ServerApp.root_dir={notebooks}", f"--LabApp.user_settings_dir={settings}",
-           f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]  # fmt: skip
+    cmd = lab_command("{port}", notebooks, settings, workdir / "workspaces")
     with jupyter_server(cmd, env, "/lab", "JupyterLab") as url:
         yield url
     shutil.rmtree(workdir, ignore_errors=True)
