@@ -4,6 +4,7 @@
 - :func:`layer_grad_norms`: the gradient norm of every Linear layer's weight on one batch.
 - :func:`product_norms`: the norm of a running product of random Gaussian matrices.
 - :func:`log_product_norms`: the same in log space (renormalized each step), immune to overflow.
+- :func:`log_norm_chains`: the log norm of ``M_k ... M_1 v`` step by step, on independent chains.
 - :func:`lyapunov_exponent`: the growth rate per step such a product has in theory.
 """
 
@@ -21,6 +22,7 @@ __all__ = [
     "ACTIVATION_LAYERS",
     "deep_mlp",
     "layer_grad_norms",
+    "log_norm_chains",
     "log_product_norms",
     "lyapunov_exponent",
     "product_norms",
@@ -178,6 +180,45 @@ def _matrix_stream(n, steps, std, generator, dtype):
             raise ValueError(f"steps must equal len(stack) - 1 = {len(n) - 1}, got {steps!r}")
         return iter(n.to(dtype))
     return _random_matrices(n, steps, std, generator, dtype)
+
+
+def log_norm_chains(
+    n: int,
+    steps: int,
+    std: float = 1.0,
+    chains: int = 32,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """ln ||M_k ... M_1 v|| for k = 0..steps, on independent chains: the form of a gradient in (5.4.2).
+
+    Each chain starts from a random unit vector ``v`` and multiplies it by ``steps`` fresh n x n matrices with
+    N(0, std^2) entries, in float32, renormalizing after every product (log space) and adding up the logs of
+    the norms, so nothing overflows. Chains share no matrices: their growth rates (the last column divided by
+    ``steps``) are independent draws, whose mean estimates the rate and whose spread gives its standard error.
+
+    Args:
+        n: the matrix size, >= 1.
+        steps: multiplications per chain, >= 1.
+        std: standard deviation of the entries, > 0.
+        chains: number of independent chains, >= 2.
+        generator: a ``torch.Generator`` for reproducible draws, or None.
+
+    Returns:
+        (chains, steps + 1) float64: the natural log of each chain's norm after 0, 1, ..., steps products.
+    """
+    validate.integer("n", n)
+    validate.integer("steps", steps)
+    validate.positive("std", std)
+    validate.integer("chains", chains, min=2)
+    v = torch.randn(chains, n, 1, generator=generator)
+    v = v / v.norm(dim=1, keepdim=True)
+    logs = torch.zeros(chains, steps + 1, dtype=torch.float64)
+    for k in range(1, steps + 1):
+        v = (torch.randn(chains, n, n, generator=generator) * std) @ v
+        norm = v.norm(dim=1, keepdim=True)
+        logs[:, k] = logs[:, k - 1] + norm.flatten().double().log()
+        v = v / norm
+    return logs
 
 
 def lyapunov_exponent(n: int, std: float = 1.0) -> float:

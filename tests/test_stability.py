@@ -80,6 +80,19 @@ def test_measured_growth_rate_matches_lyapunov_exponent():
     assert stability.lyapunov_exponent(1) == pytest.approx(-0.6352, abs=1e-4)  # E log|N(0,1)|
 
 
+def test_log_norm_chains_measure_the_rate_with_its_error():
+    logs = stability.log_norm_chains(8, 300, 1.0, chains=40, generator=torch.Generator().manual_seed(0))
+    assert logs.shape == (40, 301) and logs.dtype == torch.float64 and (logs[:, 0] == 0).all()
+    rates = logs[:, -1] / 300
+    se = rates.std() / 40**0.5
+    assert abs(rates.mean() - stability.lyapunov_exponent(8)) < 4 * se   # the mean estimates Newman's rate
+    assert 0 < se < 0.01                                               # independent chains: a real spread
+    again = stability.log_norm_chains(8, 300, 1.0, chains=40, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(logs, again)                                     # reproducible with a generator
+    huge = stability.log_norm_chains(4, 2000, 10.0, chains=2, generator=torch.Generator().manual_seed(0))
+    assert torch.isfinite(huge).all() and huge[:, -1].min() > 2000      # log space: no overflow
+
+
 @pytest.mark.parametrize(
     "args, match",
     [

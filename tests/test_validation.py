@@ -46,6 +46,7 @@ CASES = [
     ("product_norms", lambda v: stability.product_norms(4, v), "steps", 2.5, 0),
     ("log_product_norms", lambda v: stability.log_product_norms(4, 10, v), "std", "1", -1.0),
     ("lyapunov_exponent", lambda v: stability.lyapunov_exponent(v), "n", 2.5, 0),
+    ("log_norm_chains", lambda v: stability.log_norm_chains(4, 10, chains=v), "chains", 2.5, 1),
     ("label_noise fraction", lambda v: generalization.label_noise(torch.zeros(5, dtype=torch.long), v, 10),
      "fraction", "x", 1.5),
     ("label_noise classes", lambda v: generalization.label_noise(torch.zeros(5, dtype=torch.long), 0.1, v),
