@@ -36,6 +36,7 @@ def broken(*args, **kwargs):
 
 
 ALL_CHECKS = [
+    checks.check_weight_grads,
     checks.check_bias_grads,
     checks.check_sigmoid_grad,
     checks.check_clip_gradients,
@@ -121,6 +122,51 @@ def test_compare_says_transposed_reshaped_factor_sign_and_worst_entry():
     verdict(why("text"), WRONG, "should be a tensor")
     verdict(why(ref + 1, mistakes={"the known slip.": ref + 1}), WRONG, "typical mistake", "the known slip")
     compare("f", ref.tolist(), ref)  # lists of numbers are accepted
+
+
+# ---------------------------------------------------------------- 01: the weight gradients
+def weight_grads(x, y, W1, W2, lam, phi, phi_prime, *, slip=None):
+    """The reference derivation, or one of its typical slips."""
+    z = W1 @ x
+    h = phi(z)
+    o = W2 @ h
+    e_y = torch.zeros_like(o)
+    e_y[y] = 1
+    dJ_do = torch.softmax(o, 0) - (0 if slip == "no one-hot" else e_y)
+    decay = {"no decay": 0.0, "half decay": lam / 2}.get(slip, lam)
+    dJ_dW2 = (torch.outer(h, dJ_do) if slip == "transposed" else torch.outer(dJ_do, z if slip == "z for h" else h))
+    dJ_dW2 = dJ_dW2 + decay * (W2.T if slip == "transposed" else W2)
+    slope = {"no phi'": 1.0, "phi' at h": phi_prime(h), "phi for phi'": phi(z)}.get(slip, phi_prime(z))
+    dJ_dW1 = torch.outer(W2.T @ dJ_do * slope, x) + decay * W1
+    return (dJ_dW2, dJ_dW1) if slip == "swapped" else (dJ_dW1, dJ_dW2)
+
+
+def test_weight_grads():
+    verdict(checks.check_weight_grads(weight_grads), CORRECT, "match autograd", "(5.3.11)")
+
+    def batched(x, y, W1, W2, lam, phi, phi_prime):   # another correct form: the minibatch one, batch of 1
+        X = x[None]
+        Z = X @ W1.T
+        O = phi(Z) @ W2.T
+        dO = torch.softmax(O, 1) - torch.nn.functional.one_hot(torch.tensor([y]), O.shape[1])
+        dZ = dO @ W2 * phi_prime(Z)
+        return dZ.T @ X + lam * W1, dO.T @ phi(Z) + lam * W2
+
+    verdict(checks.check_weight_grads(batched), CORRECT, "match autograd")
+    slips = {
+        "transposed": ("dJ/dW2", "transposed"),
+        "no one-hot": ("dJ/dW2", "one-hot"),
+        "no decay": ("dJ/dW2", "two paths", "add lam * W2"),
+        "half decay": ("dJ/dW2", "cancels the 2"),
+        "z for h": ("dJ/dW2", "not z"),
+        "no phi'": ("dJ/dW1", "phi'(z) (5.3.13)"),
+        "phi' at h": ("dJ/dW1", "evaluated at z"),
+        "phi for phi'": ("dJ/dW1", "its derivative"),
+        "swapped": ("wrong order",),
+    }
+    for slip, words in slips.items():
+        verdict(checks.check_weight_grads(lambda *a, s=slip: weight_grads(*a, slip=s)), WRONG, *words)
+    verdict(checks.check_weight_grads(lambda *a: weight_grads(*a)[0]), WRONG, "return a pair")
 
 
 # ---------------------------------------------------------------- 01: bias gradients

@@ -10,7 +10,13 @@ nbgrader test: ✓ passes, anything else raises with the verdict as feedback.
 
 from .claims import ClaimError
 from .core import CORRECT, ERROR, NOT_DONE, WRONG, Verdict, check_choice, check_prediction
-from .gradients import check_bias_grads, check_clip_gradients, check_numerical_grad, check_sigmoid_grad
+from .gradients import (
+    check_bias_grads,
+    check_clip_gradients,
+    check_numerical_grad,
+    check_sigmoid_grad,
+    check_weight_grads,
+)
 from .grading import NotPassed, graded
 from .initialization import check_count_distinct_units, check_saturated_share, check_xavier_uniform
 from .regularization import check_dropconnect_linear, check_early_stopping, check_sgd_step_weight_decay
@@ -33,6 +39,7 @@ __all__ = [
     "check_saturated_share",
     "check_sgd_step_weight_decay",
     "check_sigmoid_grad",
+    "check_weight_grads",
     "check_xavier_uniform",
     "graded",
     "NotPassed",

@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebooks 01-03: a bias in backprop, sigma', gradient clipping."""
+"""Checks for the exercises of notebooks 01-03: the weight gradients and a bias in backprop, sigma', clipping."""
 
 from __future__ import annotations
 
@@ -9,7 +9,124 @@ import torch.nn.functional as F
 
 from .core import CORRECT, WRONG, Stop, Verdict, call, checker, compare
 
-__all__ = ["check_bias_grads", "check_clip_gradients", "check_numerical_grad", "check_sigmoid_grad"]
+__all__ = [
+    "check_bias_grads",
+    "check_clip_gradients",
+    "check_numerical_grad",
+    "check_sigmoid_grad",
+    "check_weight_grads",
+]
+
+#: The activations the weight-gradient check tries: name -> (phi, phi').
+ACTIVATIONS: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], Callable[[torch.Tensor], torch.Tensor]]] = {
+    "tanh": (torch.tanh, lambda z: 1 - torch.tanh(z) ** 2),
+    "sigmoid": (torch.sigmoid, lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))),
+    "relu": (torch.relu, lambda z: (z > 0).to(z.dtype)),
+}
+
+
+def _pair(name: str, got: object, what: str) -> tuple[object, object]:
+    """``got`` as a pair, or Stop saying what came instead."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        size = f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""
+        raise Stop(Verdict(name, WRONG, f"return a pair {what}; got {type(got).__name__}{size}."))
+    return got[0], got[1]
+
+
+@checker("weight_grads")
+def check_weight_grads(weight_grads: Callable[..., object]) -> Verdict:
+    """Check ``weight_grads(x, y, W1, W2, lam, phi, phi_prime) -> (dJ_dW1 (h, d), dJ_dW2 (q, h))`` against autograd.
+
+    The network of (5.3.1)-(5.3.6): z = W1 x, h = phi(z), o = W2 h, J = CE(o, y) + lam/2 (||W1||^2 + ||W2||^2).
+    Tried with three activations, two sets of sizes (d, h, q all different, so that a transposed product
+    cannot fit) and two values of lam, one of them not used anywhere in the notebook.
+    """
+    name = "weight_grads"
+    cases = [(act, sizes, lam) for act, sizes, lam in zip(
+        ("tanh", "sigmoid", "relu", "tanh"), ((6, 5, 3), (4, 7, 2), (6, 5, 3), (3, 4, 5)), (0.01, 0.37, 0.37, 0.01),
+        strict=True)]  # fmt: skip
+    for seed, (act, (d, h, q), lam) in enumerate(cases):
+        gen = torch.Generator().manual_seed(seed)
+        x = torch.randn(d, generator=gen, dtype=torch.float64)
+        y = int(torch.randint(0, q, (1,), generator=gen))
+        W1 = torch.randn(h, d, generator=gen, dtype=torch.float64)
+        W2 = torch.randn(q, h, generator=gen, dtype=torch.float64)
+        phi, phi_prime = ACTIVATIONS[act]
+        W1_, W2_ = W1.clone().requires_grad_(True), W2.clone().requires_grad_(True)
+        J = F.cross_entropy((W2_ @ phi(W1_ @ x))[None], torch.tensor([y])) + lam / 2 * (
+            W1_.pow(2).sum() + W2_.pow(2).sum()
+        )
+        dW1, dW2 = torch.autograd.grad(J, (W1_, W2_))
+        got = call(name, weight_grads, x.clone(), y, W1.clone(), W2.clone(), lam, phi, phi_prime)
+        g1, g2 = _pair(name, got, "(dJ_dW1, dJ_dW2)")
+        shape = lambda t: tuple(getattr(t, "shape", ()))  # noqa: E731
+        if shape(g1) == tuple(W2.shape) and shape(g2) == tuple(W1.shape):
+            raise Stop(
+                Verdict(
+                    name,
+                    WRONG,
+                    f"the pair is in the wrong order: shapes {shape(g1)} and {shape(g2)} are W2's and W1's.",
+                    "return (dJ_dW1, dJ_dW2), in that order.",
+                )
+            )
+        z = W1 @ x
+        hid = phi(z)
+        o = W2 @ hid
+        dJ_do = torch.softmax(o, 0) - F.one_hot(torch.tensor(y), q).to(o.dtype)
+        dJ_dh = W2.T @ dJ_do
+        out2 = torch.outer(dJ_do, hid)  # the loss's path of (5.3.11), without the penalty's
+        out1 = torch.outer(dJ_dh * phi_prime(z), x)  # the same for (5.3.14)
+        case = f" ({act}, lam = {lam:g}, d, h, q = {d}, {h}, {q})"
+        two_paths = "{W} reaches J along two paths, through {v} and through the penalty s (5.3.10): add lam * {W}."
+        half = "ds/d{W} = lam {W}: the 1/2 in s = lam/2 ||{W}||² cancels the 2 of the square."
+        compare(
+            name,
+            g2,
+            dW2,
+            what="dJ/dW2" + case,
+            mistakes={
+                two_paths.format(W="W2", v="o"): out2,
+                half.format(W="W2"): out2 + lam / 2 * W2,
+                "dJ/do is softmax(o) minus the one-hot vector of y: the one-hot part is missing.": torch.outer(
+                    torch.softmax(o, 0), hid
+                )
+                + lam * W2,
+                "o = W2 h: the factor next to dJ/do is h = phi(z), the activation's output, not z.": torch.outer(
+                    dJ_do, z
+                )
+                + lam * W2,
+            },
+            hint="follow both paths from W2 to J in Fig. 5.3.1; the result has W2's shape, q x h: (dJ/do) h^T, "
+            "an outer product.",
+        )
+        compare(
+            name,
+            g1,
+            dW1,
+            what="dJ/dW1" + case,
+            mistakes={
+                "the gradient passes through the activation on its way from h to z: multiply dJ/dh elementwise by "
+                "phi'(z) (5.3.13).": torch.outer(dJ_dh, x) + lam * W1,
+                "phi' is evaluated at z, the activation's input, not at h = phi(z).": torch.outer(
+                    dJ_dh * phi_prime(hid), x
+                )
+                + lam * W1,
+                "that multiplies by phi(z); the chain rule needs its derivative, phi'(z).": torch.outer(
+                    dJ_dh * phi(z), x
+                )
+                + lam * W1,
+                two_paths.format(W="W1", v="z"): out1,
+                half.format(W="W1"): out1 + lam / 2 * W1,
+            },
+            hint="go back from o to h (through W2, transposed), from h to z (through phi'), then to W1: the result has "
+            "W1's shape, h x d.",
+        )
+    return Verdict(
+        name,
+        CORRECT,
+        "dJ/dW1 and dJ/dW2 match autograd for tanh, sigmoid and ReLU, two values of lam and three sets of sizes: "
+        "now compare them with the lecture's (5.3.11) to (5.3.14) below.",
+    )
 
 
 def _bias_case(seed: int) -> tuple[torch.Tensor, int, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:

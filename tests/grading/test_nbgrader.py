@@ -102,11 +102,11 @@ def test_release_fetch_submit_collect_autograde_feedback(course, tmp_path):
         auto = {g.name: (g.auto_score, g.max_score) for g in right_nb.grades if g.cell_type == "code"}
         written = [g for g in right_nb.grades if g.cell_type == "markdown"]
         assert auto and all(score == top for score, top in auto.values()), f"full marks expected: {auto}"
-        assert right_nb.code_score == right_nb.max_code_score == sum(top for _, top in auto.values()) == 5
+        assert right_nb.code_score == right_nb.max_code_score == sum(top for _, top in auto.values()) == 7
         # the written answers wait for the instructor; nbgrader scores an untouched one 0 by itself
         assert written and all(g.needs_manual_grade for g in written) and right_nb.needs_manual_grade
         assert stubs_nb.score == 0 and stubs_nb.code_score == 0 and not stubs_nb.needs_manual_grade
-        assert stubs_nb.max_score == right_nb.max_score == 5 + len(written)
+        assert stubs_nb.max_score == right_nb.max_score == 7 + len(written)
 
     assignment.nbgrader(course, "generate_feedback", ID)
     feedback = (course / "feedback" / "bob" / ID / f"{ID}.html").read_text()
