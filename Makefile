@@ -116,6 +116,7 @@ course: $(STAMP)
 
 execute: $(STAMP)
 	$(TESTENV) $(BIN)/python tools/course.py execute
+	$(BIN)/python tools/clock.py --write
 
 sync: $(STAMP)
 	$(BIN)/python tools/sync.py

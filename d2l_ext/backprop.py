@@ -29,6 +29,7 @@ from .core import validate
 
 __all__ = [
     "ACTIVATIONS",
+    "FIG_5_3_1",
     "HandMLP",
     "autograd_graph",
     "backward",
@@ -42,6 +43,15 @@ ACTIVATIONS: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], Callable[[t
     "sigmoid": (torch.sigmoid, lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))),
     "tanh": (torch.tanh, lambda z: 1 - torch.tanh(z) ** 2),
 }
+
+#: Fig. 5.3.1's layout for :func:`d2l_ext.draw_compute_graph`: where each variable and each operator sits (the
+#: input at the lower left, the objective at the upper right), and the leaves, which no operator makes.
+FIG_5_3_1: dict[str, dict] = {
+    "pos": {"x": (0, 0), "W1": (0, 2), "z": (2, 0.5), "h": (4, 1), "W2": (4, 3), "o": (6, 1.5), "y": (6, 0),
+            "L": (8, 2), "s": (8, 4.5), "J": (10, 3.25)},
+    "op_pos": {"z": (1, 0.9), "h": (3, 0.75), "o": (5, 1.9), "L": (7.3, 0.95), "s": (6, 4.2), "J": (9, 2.9)},
+    "leaves": {v: ((), "") for v in ("x", "W1", "W2", "y")},
+}  # fmt: skip
 
 
 def _check(

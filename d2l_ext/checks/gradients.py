@@ -7,6 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from ..backprop import ACTIVATIONS
 from .core import CORRECT, WRONG, Stop, Verdict, call, checker, compare
 
 __all__ = [
@@ -16,14 +17,6 @@ __all__ = [
     "check_sigmoid_grad",
     "check_weight_grads",
 ]
-
-#: The activations the weight-gradient check tries: name -> (phi, phi').
-ACTIVATIONS: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], Callable[[torch.Tensor], torch.Tensor]]] = {
-    "tanh": (torch.tanh, lambda z: 1 - torch.tanh(z) ** 2),
-    "sigmoid": (torch.sigmoid, lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))),
-    "relu": (torch.relu, lambda z: (z > 0).to(z.dtype)),
-}
-
 
 def _pair(name: str, got: object, what: str) -> tuple[object, object]:
     """``got`` as a pair, or Stop saying what came instead."""
