@@ -132,7 +132,7 @@ def test_app_driven_by_clicks(digits):
     app.step_button.click()
     assert app.engine.step_count == 1 and "batch 1/3" in app.counter.value
     wrong = int((app.engine.predictions != app.engine.labels).sum())
-    assert app.misclassified.value.strip() == f"Misclassified: {wrong}/100"
+    assert app.misclassified.value.strip() == f"Misclassified: {wrong}/100   Cost: {app.engine.costs[-1]:.2f}"
     assert int((~app.correct).sum()) == wrong
     tiles = app.pred_image.get_array().reshape(10, 28, 10, 28, 3).transpose(0, 2, 1, 3, 4).reshape(100, 28, 28, 3)
     reddish = (tiles[..., 0] > tiles[..., 2] + 0.2).any(axis=(1, 2))  # red ink in the tile

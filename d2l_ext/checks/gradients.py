@@ -282,7 +282,7 @@ def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
                 "a gradient whose norm is already below theta must stay as it is: "
                 "the factor is min(1, theta / ||g||).": flat(g * theta / norm for g in grads),
             },
-            hint="g <- min(1, theta / ||g||) g, with ||g|| over all tensors together (the lecture's formula).",
+            hint="g <- min(1, theta / ||g||) g, with ||g|| over all tensors together (the exercise's rule).",
         )
     return Verdict(
         "clip_gradients",

@@ -116,7 +116,7 @@ def plot_board(board: object, title: str | None = None, show: bool = False) -> F
     for (label, points), color in zip(data.items(), ("C0", "C1", "C2", "C3", "C4"), strict=False):
         ax.plot([p.x for p in points], [p.y for p in points], "--" if label.startswith("val") else "-",
                 color=color, lw=2, label=label.replace("_", " "))
-    ax.set(xlabel=getattr(board, "xlabel", None) or "epoch", title=title)
+    ax.set(xlabel=getattr(board, "xlabel", None) or "epoch", ylabel="loss / accuracy", title=title)
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()

@@ -144,4 +144,5 @@ class MNISTInitApp(ExerciseApp):
         for ax in self.ax_hists:
             ax.set_ylim(0, top * 1.05)
         self.counter.value = f"epoch {e.epoch}, batch {e.batch}/{e.batches_per_epoch} (step {e.step_count})"
-        self.misclassified.value = f"   Misclassified: {wrong}/100"
+        cost = f"{e.costs[-1]:.2f}" if e.costs else "-"  # the last batch's cost, as on the lecture's slide
+        self.misclassified.value = f"   Misclassified: {wrong}/100   Cost: {cost}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from selenium.webdriver.common.by import By
@@ -80,7 +81,7 @@ def test_mnist_choose_init_step_and_train(driver, lab):
     _click(driver, "Train 10")
     _wait_for(driver, "epoch ", lambda t: "(step 11)" in t)
     wrong = _wait_for(driver, "Misclassified:")
-    assert wrong.startswith("Misclassified: ") and wrong.endswith("/100")
+    assert re.fullmatch(r"Misclassified: \d+/100 +Cost: [\d.]+", wrong), wrong
     assert int(wrong.split()[1].split("/")[0]) >= 80  # zero init: one digit for everyone
     image = driver.find_elements(By.CSS_SELECTOR, ".widget-image")[0]
     driver.execute_script("arguments[0].scrollIntoView(true);", image)
