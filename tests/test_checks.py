@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -40,7 +41,7 @@ ALL_CHECKS = [
     checks.check_bias_grads,
     checks.check_sigmoid_grad,
     checks.check_clip_gradients,
-    checks.check_xavier_uniform,
+    checks.check_he_uniform,
     checks.check_count_distinct_units,
     checks.check_saturated_share,
     checks.check_early_stopping,
@@ -56,45 +57,109 @@ def test_stub_is_not_done_yet_and_errors_name_the_line(check):
     verdict(check(42), WRONG, "expected your function")
 
 
+def _predict(exercise, prediction, measured, **tolerance):
+    """A predict-then-run check as a notebook cell writes it; returns the verdict and how often the run ran."""
+    runs = []
+
+    @checks.check_prediction(exercise, prediction, **tolerance)
+    def run():
+        runs.append(1)
+        return measured
+
+    return run, len(runs)
+
+
+@pytest.fixture(autouse=True)
+def fresh_kernel():
+    """Each test starts like a fresh kernel: no cached measurement, no wrong try."""
+    checks.forget()
+    yield
+    checks.forget()
+
+
 def test_predictions_and_choices():
-    verdict(checks.check_prediction("q", None, 2.0, rtol=0.1), NOT_DONE, "still None")
-    verdict(checks.check_prediction("q", 2.1, 2.0, rtol=0.1), CORRECT, "within 10%")
-    verdict(checks.check_prediction("q", 3.0, 2.0, rtol=0.1, explain="why"), WRONG, "50% off", "hint: why")
-    verdict(checks.check_prediction("q", 1e-8, 3e-8, orders=1), CORRECT, "orders of magnitude")
-    verdict(checks.check_prediction("q", 1e-4, 3e-8, orders=1), WRONG, "3.5 orders")
-    verdict(checks.check_prediction("q", "big", 3e-8, orders=1), WRONG, "one finite number")
-    verdict(checks.check_prediction("q", -1.0, 3e-8, orders=1), WRONG, "positive")
+    verdict(_predict("q", None, 2.0, rtol=0.1)[0], NOT_DONE, "still None")
+    verdict(_predict("q", 2.1, 2.0, rtol=0.1)[0], CORRECT, "within 10%")
+    verdict(_predict("q2", np.float64(2.1), 2.0, rtol=0.1)[0], CORRECT)  # a numpy scalar is a number
+    verdict(_predict("q3", torch.tensor(2.1), 2.0, rtol=0.1)[0], CORRECT)  # and so is a 0-d tensor
+    verdict(_predict("q4", 1e-8, 3e-8, orders=1)[0], CORRECT, "orders of magnitude")
+    verdict(_predict("q5", "big", 3e-8, orders=1)[0], NOT_DONE, "one finite number")
+    verdict(_predict("q6", -1.0, 3e-8, orders=1)[0], NOT_DONE, "positive")
     with pytest.raises(ValueError, match="exactly one"):
-        checks.check_prediction("q", 1.0, 1.0)
-    verdict(checks.check_choice("q", None, "a", ["a", "b"]), NOT_DONE)
-    verdict(checks.check_choice("q", "a", "a", ["a", "b"]), CORRECT)
-    verdict(checks.check_choice("q", "b", "a", ["a", "b"]), WRONG, "measurement says 'a'")
-    verdict(checks.check_choice("q", "c", "a", ["a", "b"]), WRONG, "one of")
-    with pytest.raises(ValueError, match="measured must be one of"):
-        checks.check_choice("q", "a", "c", ["a", "b"])
+        checks.check_prediction("q", 1.0)
+
+    def choose(exercise, prediction, measured, options=("a", "b")):
+        @checks.check_choice(exercise, prediction, options)
+        def run():
+            return measured
+
+        return run
+
+    verdict(choose("c", None, "a"), NOT_DONE)
+    verdict(choose("c", "a", "a"), CORRECT)
+    verdict(choose("c2", " A ", "a"), CORRECT)  # case and spaces ignored
+    verdict(choose("c3", "c", "a"), NOT_DONE, "not one of the options: 'a', 'b'")
+    with pytest.raises(ValueError, match="must return one of"):
+        choose("c4", "a", "z")
 
 
-def test_claims_fail_the_notebook_whatever_the_prediction():
-    """A predict-then-run measurement outside its claim raises (nbval fails), even before a prediction; inside,
-    the verdict never shows the claim's range."""
-    v = checks.check_prediction("memory at twice the width", None, 1.72, rtol=0.05)
-    verdict(v, NOT_DONE)
+def test_claims_fail_the_notebook_once_measured():
+    """A measurement outside its claim raises (nbval fails); inside, the verdict never shows the claim's range."""
+    v = _predict("memory at twice the width", 1.72, 1.72, rtol=0.05)[0]
+    verdict(v, CORRECT)
     assert "1.5" not in str(v) and "less than" not in str(v)
-    verdict(checks.check_prediction("memory at twice the width", 1.72, 1.72, rtol=0.05), CORRECT)
-    wrong = checks.check_prediction("memory at twice the width", 2.0, 1.72, rtol=0.05)
-    verdict(wrong, WRONG, "hint: not everything that is kept grows")  # the claim's hint, not the cell's
     for broken in (1.4, 2.0):
+        checks.forget()
         with pytest.raises(checks.ClaimError, match="by less than 2x.*measured"):
-            checks.check_prediction("memory at twice the width", None, broken, rtol=0.05)
-    facts = {"acc_on": [0.80, 0.81, 0.79], "acc_eval": 0.85}
-    verdict(checks.check_choice("dropout at test time", "lower", "lower", ["lower", "higher"], facts=facts), CORRECT)
+            _predict("memory at twice the width", 1.72, broken, rtol=0.05)
+
+    def choose(prediction, facts):
+        @checks.check_choice("dropout at test time", prediction, ["lower", "higher"])
+        def run():
+            return dict(measured="lower", facts=facts)
+
+        return run
+
+    verdict(choose("lower", {"acc_on": [0.80, 0.81, 0.79], "acc_eval": 0.85}), CORRECT)
+    checks.forget()
     with pytest.raises(AssertionError, match="acc_on"):  # the same pass three times: not random
-        checks.check_choice("dropout at test time", None, "lower", ["lower", "higher"],
-                            facts={"acc_on": [0.8] * 3, "acc_eval": 0.85})
+        choose("lower", {"acc_on": [0.8] * 3, "acc_eval": 0.85})
+    checks.forget()
     with pytest.raises(ValueError, match="needs the facts"):
-        checks.check_choice("dropout at test time", None, "lower", ["lower", "higher"])
-    with pytest.raises(ValueError, match="has no claim"):
-        checks.check_prediction("q", None, 1.0, rtol=0.1, facts={"x": 1})
+        choose("lower", {})
+
+
+def test_a_prediction_is_read_before_the_run_and_the_run_happens_once():
+    """None is answered at once, without running; the run happens once per kernel, and a retry costs nothing."""
+    _, ran = _predict("slow", None, 2.0, rtol=0.1)
+    assert ran == 0
+    _, ran = _predict("slow", 3.0, 2.0, rtol=0.1)
+    assert ran == 1
+    _, ran = _predict("slow", 2.0, 2.0, rtol=0.1)
+    assert ran == 0  # the cached measurement
+
+
+def test_only_the_first_guess_counts():
+    """A first wrong prediction says which way it is off, with the hint, not the measurement; a second shows it."""
+    first = verdict(_predict("memory at twice the width", 2.0, 1.72, rtol=0.05)[0], WRONG, "too high", "hint:")
+    assert "1.72" not in str(first)
+    second = verdict(_predict("memory at twice the width", 1.3, 1.72, rtol=0.05)[0], WRONG, "1.72")
+    assert "not everything that is kept grows" in str(second)
+    verdict(_predict("memory at twice the width", 1.72, 1.72, rtol=0.05)[0], CORRECT, "1.72")
+
+
+def test_the_measurement_stays_out_of_the_namespace():
+    """The decorated run becomes the verdict: no function and no number is left to copy into the prediction."""
+    scope = {"checks": checks}
+    exec(
+        "@checks.check_prediction('q', 3, rtol=0.1)\n"
+        "def run():\n"
+        "    measured_step = 1251\n"
+        "    return measured_step\n",
+        scope,
+    )
+    assert isinstance(scope["run"], checks.Verdict) and "measured_step" not in scope
+    assert not any(isinstance(v, int | float) for k, v in scope.items() if not k.startswith("__"))
 
 
 def test_compare_says_transposed_reshaped_factor_sign_and_worst_entry():
@@ -214,7 +279,7 @@ def numerical_grad(f, x, eps=1e-6):
 
 
 def test_numerical_grad():
-    verdict(checks.check_numerical_grad(numerical_grad), CORRECT, "x is left as it was", "O(eps²)")
+    verdict(checks.check_numerical_grad(numerical_grad), CORRECT, "x is left as it was", "two values of eps")
 
     def forward(f, x, eps=1e-6):
         f0, grad = f(x).item(), torch.zeros_like(x)
@@ -234,13 +299,41 @@ def test_numerical_grad():
 
     verdict(checks.check_numerical_grad(forward), WRONG, "forward difference")
     verdict(checks.check_numerical_grad(no_half), WRONG, "2 eps")
-    verdict(checks.check_numerical_grad(not_restored), WRONG, "x was changed")
+    verdict(checks.check_numerical_grad(not_restored), WRONG, "changed its input `x` in place")
+    verdict(checks.check_numerical_grad(lambda f, x, eps: numerical_grad(f, x, 1e-6)), WRONG, "eps you are given")
+
+    def by_autograd(f, x, eps):
+        x = x.clone().requires_grad_(True)
+        f(x).backward()
+        return x.grad
+
+    verdict(checks.check_numerical_grad(by_autograd), WRONG, "Tensor.backward", "without autograd")
     verdict(checks.check_numerical_grad(lambda f, x, eps=1e-6: numerical_grad(f, x, eps).T), WRONG, "transposed")
 
 
 # ---------------------------------------------------------------- 02: sigma'
 def test_sigmoid_grad():
     verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 - torch.sigmoid(z))), CORRECT, "0.2500")
+    verdict(checks.check_sigmoid_grad(lambda z: torch.exp(-z) / (1 + torch.exp(-z)) ** 2), CORRECT)  # another formula
+
+    def in_place(z):
+        s = z.sigmoid_()
+        return s * (1 - s)
+
+    def by_autograd(z):
+        z = z.clone().requires_grad_(True)
+        (g,) = torch.autograd.grad(torch.sigmoid(z).sum(), z)
+        return g
+
+    def as_float64(z):
+        s = torch.sigmoid(z.double())
+        return s * (1 - s)
+
+    verdict(checks.check_sigmoid_grad(in_place), WRONG, "changed its input `z` in place")
+    verdict(checks.check_sigmoid_grad(by_autograd), WRONG, "autograd.grad", "without autograd")
+    verdict(checks.check_sigmoid_grad(as_float64), WRONG, "dtype torch.float64", "input was torch.float32")
+    verdict(checks.check_sigmoid_grad(lambda z: (torch.sigmoid(z) * (1 - torch.sigmoid(z))).tolist()), WRONG,
+            "torch tensor")
     verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 + torch.sigmoid(z))), WRONG, "with a minus")
     verdict(checks.check_sigmoid_grad(lambda z: z * (1 - z)), WRONG, "applies the formula to z")
     verdict(checks.check_sigmoid_grad(lambda z: 1 - torch.sigmoid(z) ** 2), WRONG, "tanh")
@@ -273,7 +366,14 @@ def test_clip_gradients():
         torch.nn.utils.clip_grad_norm_(params, theta)
         return [p.grad for p in params]
 
-    verdict(checks.check_clip_gradients(torch_clip), CORRECT)
+    verdict(checks.check_clip_gradients(torch_clip), WRONG, "clip_grad_norm_", "yourself")
+
+    def in_place(grads, theta):
+        norm = torch.sqrt(sum((g**2).sum() for g in grads))
+        return [g.mul_(min(1.0, theta / float(norm))) for g in grads]
+
+    verdict(checks.check_clip_gradients(in_place), WRONG, "changed its input `grads` in place")
+    verdict(checks.check_clip_gradients(lambda gs, theta: clip(gs, 1.0)), WRONG, "theta = 2.7", "not a fixed number")
     verdict(
         checks.check_clip_gradients(lambda gs, t: [g * min(1.0, t / float(g.norm())) for g in gs]), WRONG, "own norm"
     )
@@ -283,28 +383,38 @@ def test_clip_gradients():
     verdict(checks.check_clip_gradients(lambda gs, t: gs[:2]), WRONG, "one clipped tensor per gradient")
 
 
-# ---------------------------------------------------------------- 04: Xavier uniform
-def xavier_uniform(n_in, n_out, generator=None):
-    a = math.sqrt(6 / (n_in + n_out))
+# ---------------------------------------------------------------- 04: He uniform
+def he_uniform(n_in, n_out, generator=None):
+    a = math.sqrt(6 / n_in)
     return (2 * torch.rand(n_out, n_in, generator=generator) - 1) * a
 
 
-def test_xavier_uniform():
-    verdict(checks.check_xavier_uniform(xavier_uniform), CORRECT, "reproducible")
-    torch_version = lambda i, o, generator=None: torch.nn.init.xavier_uniform_(torch.empty(o, i), generator=generator)  # noqa: E731
-    verdict(checks.check_xavier_uniform(torch_version), CORRECT)
-    verdict(
-        checks.check_xavier_uniform(lambda i, o, generator=None: xavier_uniform(i, o, generator).T), WRONG, "transposed"
-    )
-    std_bound = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(2 / (i + o))  # noqa: E731
-    verdict(checks.check_xavier_uniform(std_bound), WRONG, "standard deviation")
-    fan_in = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(6 / i)  # noqa: E731
-    verdict(checks.check_xavier_uniform(fan_in), WRONG, "n_in alone")
-    normal = lambda i, o, generator=None: torch.randn(o, i, generator=generator) * math.sqrt(2 / (i + o))  # noqa: E731
-    verdict(checks.check_xavier_uniform(normal), WRONG, "bell")
-    positive = lambda i, o, generator=None: torch.rand(o, i, generator=generator) * math.sqrt(6 / (i + o))  # noqa: E731
-    verdict(checks.check_xavier_uniform(positive), WRONG, ">= 0")
-    verdict(checks.check_xavier_uniform(lambda i, o, generator=None: xavier_uniform(i, o)), WRONG, "generator")
+def test_he_uniform():
+    verdict(checks.check_he_uniform(he_uniform), CORRECT, "reproducible")
+    other = lambda i, o, generator=None: torch.empty(o, i).uniform_(-1, 1, generator=generator) * math.sqrt(6 / i)  # noqa: E731
+    verdict(checks.check_he_uniform(other), CORRECT)  # another torch call, not nn.init
+    library = lambda i, o, generator=None: torch.nn.init.kaiming_uniform_(torch.empty(o, i), nonlinearity="relu", generator=generator)  # noqa: E731
+    verdict(checks.check_he_uniform(library), WRONG, "init.kaiming_uniform_", "torch.rand")
+    from torch.nn.init import uniform_
+
+    def imported(i, o, generator=None):
+        return uniform_(torch.empty(o, i), -math.sqrt(6 / i), math.sqrt(6 / i), generator=generator)
+
+    verdict(checks.check_he_uniform(imported), WRONG, "init.uniform_")
+    verdict(checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o, generator).T), WRONG, "transposed")
+    std_bound = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(2 / i)  # noqa: E731
+    verdict(checks.check_he_uniform(std_bound), WRONG, "standard deviation")
+    xavier = lambda i, o, generator=None: (2 * torch.rand(o, i, generator=generator) - 1) * math.sqrt(6 / (i + o))  # noqa: E731
+    verdict(checks.check_he_uniform(xavier), WRONG, "Xavier's variance")
+    normal = lambda i, o, generator=None: torch.randn(o, i, generator=generator) * math.sqrt(2 / i)  # noqa: E731
+    verdict(checks.check_he_uniform(normal), WRONG, "bell")
+    positive = lambda i, o, generator=None: torch.rand(o, i, generator=generator) * math.sqrt(6 / i)  # noqa: E731
+    verdict(checks.check_he_uniform(positive), WRONG, ">= 0")
+    verdict(checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o)), WRONG, "generator")
+    fixed = lambda i, o, generator=None: he_uniform(784, 300, generator)  # noqa: E731
+    verdict(checks.check_he_uniform(fixed), WRONG, "shape")
+    verdict(checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o, generator).double()), WRONG,
+            "float32")
 
 
 # ---------------------------------------------------------------- 05: distinct units
@@ -325,6 +435,11 @@ def test_count_distinct_units():
     )
     verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: torch.unique(W, dim=0).shape[0]), WRONG, "rounding")
     verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: "two"), WRONG, "whole number")
+    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: count_distinct_units(W)), WRONG, "atol you are given")
+    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: np.int64(count_distinct_units(W, atol))), CORRECT)
+    from d2l_ext.init import distinct_units
+
+    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: distinct_units(W, atol)), WRONG, "distinct_units")
 
 
 # ---------------------------------------------------------------- 06: saturation
@@ -345,6 +460,14 @@ def test_saturated_share():
         checks.check_saturated_share(lambda acts, t=0.99: [int((a.abs() > t).sum()) for a in acts]), WRONG, "counts"
     )
     verdict(checks.check_saturated_share(lambda acts, t=0.99: [0.5]), WRONG, "one number per layer")
+    verdict(checks.check_saturated_share(lambda acts, t=0.99: [(a.abs() > t).float().mean() for a in acts]), CORRECT)
+    fixed = lambda acts, t=0.99: [(a.abs() > 0.99).float().mean().item() for a in acts]  # noqa: E731
+    verdict(checks.check_saturated_share(fixed), WRONG, "threshold you are given")
+
+    def in_place(acts, t=0.99):
+        return [a.abs_().gt(t).float().mean().item() for a in acts]
+
+    verdict(checks.check_saturated_share(in_place), WRONG, "in place")
 
 
 # ---------------------------------------------------------------- 07: early stopping, weight decay
@@ -381,6 +504,17 @@ def test_early_stopping():
     verdict(checks.check_early_stopping(ties), WRONG, "< best")
     verdict(checks.check_early_stopping(lambda v, p: tuple(e - 1 for e in early_stopping(v, p))), WRONG, "from 1")
     verdict(checks.check_early_stopping(lambda v, p: early_stopping(v, p)[1]), WRONG, "a pair")
+    verdict(checks.check_early_stopping(lambda v, p: early_stopping(v, 3)), WRONG, "patience")
+    verdict(checks.check_early_stopping(lambda v, p: tuple(np.int64(e) for e in early_stopping(v, p))), CORRECT)
+    from d2l_ext.core.train import early_stopping as reference
+
+    verdict(checks.check_early_stopping(lambda v, p: reference(v, p)), WRONG, "early_stopping", "reference")
+
+    def appends(v, p):
+        v.append(v[-1])
+        return early_stopping(v[:-1], p)
+
+    verdict(checks.check_early_stopping(appends), WRONG, "changed its input `v`")
 
 
 def test_sgd_step_weight_decay():
@@ -390,6 +524,8 @@ def test_sgd_step_weight_decay():
     verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * (g + lam / 2 * w)), WRONG, "not lam/2")
     verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * (g - lam * w)), WRONG, "toward 0")
     verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - lr * g - lam * w), WRONG, "learning rate")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w - 0.1 * (g + 0.3 * w)), WRONG, "not fixed")
+    verdict(checks.check_sgd_step_weight_decay(lambda w, g, lr, lam: w.sub_(lr * (g + lam * w))), WRONG, "in place")
 
 
 # ---------------------------------------------------------------- 08: DropConnect
@@ -399,7 +535,7 @@ def dropconnect_linear(X, W, b, p, generator=None):
 
 
 def test_dropconnect_linear():
-    verdict(checks.check_dropconnect_linear(dropconnect_linear), CORRECT, "a mask per weight")
+    verdict(checks.check_dropconnect_linear(dropconnect_linear), CORRECT, "one mask per weight")
 
     def unscaled(X, W, b, p, generator=None):
         return X @ (W * (torch.rand(W.shape, generator=generator) > p)).T + b
@@ -429,6 +565,19 @@ def test_dropconnect_linear():
         WRONG,
         "dropped with p = 0.3",
     )
+
+    def per_example(X, W, b, p, generator=None):
+        mask = (torch.rand(X.shape[0], *W.shape, generator=generator) > p).to(W.dtype)
+        return torch.einsum("nd,nkd->nk", X, W * mask / (1 - p)) + b
+
+    def masked_bias(X, W, b, p, generator=None):
+        mask = (torch.rand(W.shape[0], W.shape[1] + 1, generator=generator) > p).to(W.dtype) / (1 - p)
+        return X @ (W * mask[:, :-1]).T + b * mask[:, -1]
+
+    verdict(checks.check_dropconnect_linear(per_example), WRONG, "mask for each example", "whole minibatch")
+    verdict(checks.check_dropconnect_linear(masked_bias), WRONG, "reached the bias")
+    verdict(checks.check_dropconnect_linear(lambda X, W, b, p, generator=None: dropconnect_linear(X, W, b, 0.3, generator)),
+            WRONG, "p you are given")
 
 
 def test_early_stopping_reproduces_fit():

@@ -11,20 +11,21 @@ constant factor, or the worst entry.
 from __future__ import annotations
 
 import functools
-import math
 import reprlib
 import sysconfig
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
-from .claims import hint, hold
+from .guards import Forbidden, ForbiddenCall, bound_arguments, changed_input, forbidding, referenced, snapshot
 
-__all__ = ["CORRECT", "ERROR", "NOT_DONE", "WRONG", "Verdict", "call", "check_choice", "check_prediction", "compare"]
+__all__ = ["CORRECT", "ERROR", "NOT_DONE", "WRONG", "Verdict", "call", "compare", "number", "wrong"]
 
 CORRECT, WRONG, NOT_DONE, ERROR = "correct", "wrong", "not done yet", "error"
 _MARK = {CORRECT: "✓", WRONG: "✗", NOT_DONE: "…", ERROR: "⚠"}
@@ -111,19 +112,34 @@ def _where(exc: BaseException) -> str:
     return f" (line {f.lineno} of your cell" + (f": `{code}`)" if code else ")")
 
 
-def call(exercise: str, fn: object, *args: Any, **kwargs: Any) -> Any:
-    """``fn(*args, **kwargs)``, or Stop with "not done yet" (it returned None) or "error" (it raised)."""
+def wrong(exercise: str, detail: str, hint: str = "") -> Stop:
+    """A :class:`Stop` with a "wrong" verdict: ``raise wrong(name, "what is wrong.", "the hint.")``."""
+    return Stop(Verdict(exercise, WRONG, detail, hint))
+
+
+def call(exercise: str, fn: object, *args: Any, forbid: Sequence[Forbidden] = (), **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, or Stop with a verdict: "not done yet" (it returned None), "error" (it raised),
+    or "wrong" when it changed one of its inputs in place or called a function of ``forbid``.
+
+    The arguments are the check's own tensors, not copies: afterwards they are compared with a snapshot, so a
+    function that changes its caller's data is caught.
+    """
     if not callable(fn):
-        raise Stop(
-            Verdict(
-                exercise,
-                WRONG,
-                f"expected your function, got {type(fn).__name__} {reprlib.repr(fn)}.",
-                "Pass the function itself: the name, without calling it.",
-            )
+        raise wrong(
+            exercise,
+            f"expected your function, got {type(fn).__name__} {reprlib.repr(fn)}.",
+            "Pass the function itself: the name, without calling it.",
         )
+    rule = referenced(fn, forbid)
+    if rule is not None:
+        raise wrong(exercise, f"your function uses `{rule.name}`.", rule.instead + ".")
+    arguments = bound_arguments(fn, args, kwargs)
+    before = snapshot(arguments)
     try:
-        out = fn(*args, **kwargs)
+        with forbidding(forbid):
+            out = fn(*args, **kwargs)
+    except ForbiddenCall as e:
+        raise wrong(exercise, f"your function calls `{e.rule.name}`.", e.rule.instead + ".") from None
     except Exception as e:
         raise Stop(
             Verdict(
@@ -133,6 +149,13 @@ def call(exercise: str, fn: object, *args: Any, **kwargs: Any) -> Any:
                 "Read the message: often a shape that does not fit a product, or a typo.",
             )
         ) from None
+    name = changed_input(before, arguments)
+    if name is not None:
+        raise wrong(
+            exercise,
+            f"your function changed its input `{name}` in place: the caller's data is no longer what it was.",
+            "work on new tensors: x * 2 or x.clone(), not x.mul_(2); in-place methods end with an underscore.",
+        )
     if out is None:
         raise Stop(
             Verdict(
@@ -145,6 +168,19 @@ def call(exercise: str, fn: object, *args: Any, **kwargs: Any) -> Any:
     return out
 
 
+def number(value: object) -> float | None:
+    """``value`` as a float if it is one real number (a Python or numpy scalar, a one-element tensor), else None."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, torch.Tensor):
+        return float(value.item()) if value.numel() == 1 and not value.is_complex() else None
+    if isinstance(value, np.ndarray):
+        return float(value.item()) if value.size == 1 and np.isrealobj(value) else None
+    if isinstance(value, Real):
+        return float(value)
+    return None
+
+
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
@@ -153,21 +189,35 @@ def _entry(index: Sequence[int]) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]"
 
 
-def as_tensor(exercise: str, got: object, expected: torch.Tensor, what: str) -> torch.Tensor:
-    """``got`` as a float tensor like ``expected``, or Stop saying what type came."""
+def as_tensor(
+    exercise: str, got: object, expected: torch.Tensor, what: str, *, dtype: torch.dtype | None = None
+) -> torch.Tensor:
+    """``got`` as a float tensor like ``expected``, or Stop saying what type came.
+
+    With ``dtype``, the task asks for a tensor of that dtype (the input's): anything else is named and refused.
+    """
+    if dtype is not None:
+        if not isinstance(got, torch.Tensor):
+            raise wrong(
+                exercise,
+                f"{what} should be a torch tensor, got {type(got).__name__}.",
+                "keep working with tensors: torch functions, not numpy or Python lists.",
+            )
+        if got.dtype != dtype:
+            raise wrong(
+                exercise,
+                f"{what} has dtype {got.dtype}, but the input was {dtype}.",
+                "keep the input's dtype: no .float(), .double() or torch.tensor(...) of new values.",
+            )
     if not isinstance(got, torch.Tensor):
         try:
             got = torch.as_tensor(got)
         except Exception:
-            raise Stop(
-                Verdict(
-                    exercise,
-                    WRONG,
-                    f"{what} should be a tensor of shape {tuple(expected.shape)}, got {type(got).__name__}.",
-                )
+            raise wrong(
+                exercise, f"{what} should be a tensor of shape {tuple(expected.shape)}, got {type(got).__name__}."
             ) from None
     if got.is_complex() or got.dtype == torch.bool:
-        raise Stop(Verdict(exercise, WRONG, f"{what} should be a real float tensor, got dtype {got.dtype}."))
+        raise wrong(exercise, f"{what} should be a real float tensor, got dtype {got.dtype}.")
     return got.detach().to(expected.dtype).cpu()
 
 
@@ -181,14 +231,16 @@ def compare(
     rtol: float = 1e-5,
     atol: float = 1e-6,
     hint: str = "",
+    dtype: torch.dtype | None = None,
 ) -> torch.Tensor:
     """Return ``got`` as a tensor if it equals ``expected`` (allclose); otherwise Stop with a specific "wrong" verdict.
 
     ``mistakes`` maps a hint to what a typical wrong answer returns on the same
-    input; matching one gives that hint. ``hint`` is the fallback hint.
+    input; matching one gives that hint. ``hint`` is the fallback hint. ``dtype``: the task asks for a
+    tensor of that dtype (see :func:`as_tensor`).
     """
     expected = expected.detach().cpu()
-    got = as_tensor(exercise, got, expected, what)
+    got = as_tensor(exercise, got, expected, what, dtype=dtype)
     close = functools.partial(torch.allclose, rtol=rtol, atol=atol)
     for mistake_hint, wrong in (mistakes or {}).items():
         wrong = wrong.detach().cpu().to(expected.dtype)
@@ -253,97 +305,3 @@ def compare(
             hint,
         )
     )
-
-
-def _number(exercise: str, prediction: object) -> float:
-    if prediction is None:
-        raise Stop(
-            Verdict(
-                exercise,
-                NOT_DONE,
-                "write your prediction in the cell above first (it is still None); "
-                "the measurement is shown once you have.",
-            )
-        )
-    if isinstance(prediction, bool) or not isinstance(prediction, (int, float)) or not math.isfinite(prediction):
-        raise Stop(Verdict(exercise, WRONG, f"a prediction is one finite number, got {prediction!r}."))
-    return float(prediction)
-
-
-def check_prediction(
-    exercise: str,
-    prediction: object,
-    measured: float,
-    *,
-    rtol: float | None = None,
-    orders: float | None = None,
-    explain: str = "",
-    evidence: str = "",
-    facts: Mapping[str, Any] | None = None,
-) -> Verdict:
-    """Compare a predicted number with the measured one: within ``rtol`` (relative) or ``orders`` (decades).
-
-    ``explain`` is the hint for a wrong prediction; ``evidence`` (more of the measurement) is shown
-    once a prediction was made. First, whatever the prediction, the measurement (with ``facts``) must hold
-    the exercise's claim in :mod:`d2l_ext.checks.claims`, or :class:`~d2l_ext.checks.claims.ClaimError` is raised.
-    """
-    if (rtol is None) == (orders is None):
-        raise ValueError("give exactly one of rtol (relative tolerance) or orders (tolerance in powers of 10)")
-    hold(exercise, measured, facts)
-    explain = hint(exercise, explain)
-    try:
-        p = _number(exercise, prediction)
-    except Stop as stop:
-        return stop.verdict
-    said = f"you predicted {_fmt(p)}, measured {_fmt(measured)}"
-    more = f" {evidence}" if evidence else ""
-    if rtol is not None:
-        off = abs(p - measured) / abs(measured) if measured else abs(p)
-        if off <= rtol:
-            return Verdict(exercise, CORRECT, f"{said} (within {rtol:.0%}).{more}")
-        return Verdict(exercise, WRONG, f"{said}: {off:.0%} off, more than the {rtol:.0%} allowed.{more}", explain)
-    if p <= 0 or measured <= 0:
-        return Verdict(
-            exercise,
-            WRONG,
-            f"{said}: this prediction is compared in orders of magnitude, so it has to be a positive number.",
-            explain,
-        )
-    decades = abs(math.log10(p / measured))
-    if decades <= orders:
-        return Verdict(
-            exercise, CORRECT, f"{said} ({decades:.1f} orders of magnitude apart; {orders:g} allowed).{more}"
-        )
-    return Verdict(
-        exercise, WRONG, f"{said}: {decades:.1f} orders of magnitude off ({orders:g} allowed).{more}", explain
-    )
-
-
-def check_choice(
-    exercise: str,
-    prediction: object,
-    measured: str,
-    options: Sequence[str],
-    explain: str = "",
-    evidence: str = "",
-    facts: Mapping[str, Any] | None = None,
-) -> Verdict:
-    """Compare a predicted choice (one of ``options``) with the measured outcome; the rest as above."""
-    if measured not in options:
-        raise ValueError(f"measured must be one of {list(options)}, got {measured!r}")
-    hold(exercise, measured, facts)
-    explain = hint(exercise, explain)
-    if prediction is None:
-        return Verdict(
-            exercise,
-            NOT_DONE,
-            "write your prediction in the cell above first (it is still None); the measurement is shown once you have.",
-        )
-    if prediction not in options:
-        return Verdict(
-            exercise, WRONG, f"your prediction should be one of {', '.join(map(repr, options))}, got {prediction!r}."
-        )
-    more = f" {evidence}" if evidence else ""
-    if prediction == measured:
-        return Verdict(exercise, CORRECT, f"you predicted {prediction!r}, and the measurement says {measured!r}.{more}")
-    return Verdict(exercise, WRONG, f"you predicted {prediction!r}, the measurement says {measured!r}.{more}", explain)
