@@ -152,10 +152,7 @@ def test_the_measurement_stays_out_of_the_namespace():
     """The decorated run becomes the verdict: no function and no number is left to copy into the prediction."""
     scope = {"checks": checks}
     exec(
-        "@checks.check_prediction('q', 3, rtol=0.1)\n"
-        "def run():\n"
-        "    measured_step = 1251\n"
-        "    return measured_step\n",
+        "@checks.check_prediction('q', 3, rtol=0.1)\ndef run():\n    measured_step = 1251\n    return measured_step\n",
         scope,
     )
     assert isinstance(scope["run"], checks.Verdict) and "measured_step" not in scope
@@ -199,7 +196,7 @@ def weight_grads(x, y, W1, W2, lam, phi, phi_prime, *, slip=None):
     e_y[y] = 1
     dJ_do = torch.softmax(o, 0) - (0 if slip == "no one-hot" else e_y)
     decay = {"no decay": 0.0, "half decay": lam / 2}.get(slip, lam)
-    dJ_dW2 = (torch.outer(h, dJ_do) if slip == "transposed" else torch.outer(dJ_do, z if slip == "z for h" else h))
+    dJ_dW2 = torch.outer(h, dJ_do) if slip == "transposed" else torch.outer(dJ_do, z if slip == "z for h" else h)
     dJ_dW2 = dJ_dW2 + decay * (W2.T if slip == "transposed" else W2)
     slope = {"no phi'": 1.0, "phi' at h": phi_prime(h), "phi for phi'": phi(z)}.get(slip, phi_prime(z))
     dJ_dW1 = torch.outer(W2.T @ dJ_do * slope, x) + decay * W1
@@ -209,7 +206,7 @@ def weight_grads(x, y, W1, W2, lam, phi, phi_prime, *, slip=None):
 def test_weight_grads():
     verdict(checks.check_weight_grads(weight_grads), CORRECT, "match autograd", "(5.3.11)")
 
-    def batched(x, y, W1, W2, lam, phi, phi_prime):   # another correct form: the minibatch one, batch of 1
+    def batched(x, y, W1, W2, lam, phi, phi_prime):  # another correct form: the minibatch one, batch of 1
         X = x[None]
         Z = X @ W1.T
         O = phi(Z) @ W2.T
@@ -332,8 +329,9 @@ def test_sigmoid_grad():
     verdict(checks.check_sigmoid_grad(in_place), WRONG, "changed its input `z` in place")
     verdict(checks.check_sigmoid_grad(by_autograd), WRONG, "autograd.grad", "without autograd")
     verdict(checks.check_sigmoid_grad(as_float64), WRONG, "dtype torch.float64", "input was torch.float32")
-    verdict(checks.check_sigmoid_grad(lambda z: (torch.sigmoid(z) * (1 - torch.sigmoid(z))).tolist()), WRONG,
-            "torch tensor")
+    verdict(
+        checks.check_sigmoid_grad(lambda z: (torch.sigmoid(z) * (1 - torch.sigmoid(z))).tolist()), WRONG, "torch tensor"
+    )
     verdict(checks.check_sigmoid_grad(lambda z: torch.sigmoid(z) * (1 + torch.sigmoid(z))), WRONG, "with a minus")
     verdict(checks.check_sigmoid_grad(lambda z: z * (1 - z)), WRONG, "applies the formula to z")
     verdict(checks.check_sigmoid_grad(lambda z: 1 - torch.sigmoid(z) ** 2), WRONG, "tanh")
@@ -393,7 +391,9 @@ def test_he_uniform():
     verdict(checks.check_he_uniform(he_uniform), CORRECT, "reproducible")
     other = lambda i, o, generator=None: torch.empty(o, i).uniform_(-1, 1, generator=generator) * math.sqrt(6 / i)  # noqa: E731
     verdict(checks.check_he_uniform(other), CORRECT)  # another torch call, not nn.init
-    library = lambda i, o, generator=None: torch.nn.init.kaiming_uniform_(torch.empty(o, i), nonlinearity="relu", generator=generator)  # noqa: E731
+    library = lambda i, o, generator=None: torch.nn.init.kaiming_uniform_(
+        torch.empty(o, i), nonlinearity="relu", generator=generator
+    )  # noqa: E731
     verdict(checks.check_he_uniform(library), WRONG, "init.kaiming_uniform_", "torch.rand")
     from torch.nn.init import uniform_
 
@@ -413,8 +413,9 @@ def test_he_uniform():
     verdict(checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o)), WRONG, "generator")
     fixed = lambda i, o, generator=None: he_uniform(784, 300, generator)  # noqa: E731
     verdict(checks.check_he_uniform(fixed), WRONG, "shape")
-    verdict(checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o, generator).double()), WRONG,
-            "float32")
+    verdict(
+        checks.check_he_uniform(lambda i, o, generator=None: he_uniform(i, o, generator).double()), WRONG, "float32"
+    )
 
 
 # ---------------------------------------------------------------- 05: distinct units
@@ -435,7 +436,9 @@ def test_count_distinct_units():
     )
     verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: torch.unique(W, dim=0).shape[0]), WRONG, "rounding")
     verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: "two"), WRONG, "whole number")
-    verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: count_distinct_units(W)), WRONG, "atol you are given")
+    verdict(
+        checks.check_count_distinct_units(lambda W, atol=1e-6: count_distinct_units(W)), WRONG, "atol you are given"
+    )
     verdict(checks.check_count_distinct_units(lambda W, atol=1e-6: np.int64(count_distinct_units(W, atol))), CORRECT)
     from d2l_ext.init import distinct_units
 
@@ -576,8 +579,11 @@ def test_dropconnect_linear():
 
     verdict(checks.check_dropconnect_linear(per_example), WRONG, "mask for each example", "whole minibatch")
     verdict(checks.check_dropconnect_linear(masked_bias), WRONG, "reached the bias")
-    verdict(checks.check_dropconnect_linear(lambda X, W, b, p, generator=None: dropconnect_linear(X, W, b, 0.3, generator)),
-            WRONG, "p you are given")
+    verdict(
+        checks.check_dropconnect_linear(lambda X, W, b, p, generator=None: dropconnect_linear(X, W, b, 0.3, generator)),
+        WRONG,
+        "p you are given",
+    )
 
 
 def test_early_stopping_reproduces_fit():
