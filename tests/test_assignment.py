@@ -31,14 +31,18 @@ def test_graded_passes_on_a_tick_and_raises_the_verdict_otherwise(capsys):
 
 
 def test_graded_source_wraps_the_last_call_and_keeps_the_rest():
-    src = 'm = f(2)\nd2l_ext.checks.check_prediction(\n    "x", p, m,\n    rtol=0.05)  # the check'
+    src = 'm = f(2)\nd2l_ext.checks.check_bias_grads(\n    f,\n)  # the check'
     out = assignment.graded_source(src)
-    expected = 'm = f(2)\nd2l_ext.checks.graded(d2l_ext.checks.check_prediction(\n    "x", p, m,\n    rtol=0.05))'
-    assert out == expected + "  # the check"
+    assert out == 'm = f(2)\nd2l_ext.checks.graded(d2l_ext.checks.check_bias_grads(\n    f,\n))  # the check'
     wrapped = ast.parse(out).body[-1].value
     assert ast.dump(wrapped.args[0]) == ast.dump(ast.parse(src).body[-1].value)
     with pytest.raises(ValueError, match="must end with"):
         assignment.graded_source("d2l_ext.checks.check_bias_grads(f)\nprint(1)")
+
+
+def test_graded_source_grades_a_decorated_run():
+    src = '@d2l_ext.checks.check_prediction("x", p, rtol=0.05)\ndef run():\n    return f(2)'
+    assert assignment.graded_source(src) == src + "\nd2l_ext.checks.graded(run, show=False)"
 
 
 @pytest.mark.parametrize("name", NAMES)

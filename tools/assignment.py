@@ -79,9 +79,15 @@ class ClearExerciseOutputs(NbGraderPreprocessor):
 
 
 def graded_source(source: str) -> str:
-    """A check cell's source with its last statement, the check call, wrapped in ``d2l_ext.checks.graded``."""
+    """A check cell's source made an nbgrader test: its final check call wrapped in ``d2l_ext.checks.graded``, or,
+    for a predict-then-run cell (a run decorated by ``check_prediction``/``check_choice``), its verdict graded
+    after it."""
     tree = ast.parse(source)
     last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.FunctionDef) and any(
+        student.CHECK_CALL.match(ast.get_source_segment(source, d) or "") for d in last.decorator_list
+    ):
+        return source.rstrip() + f"\n{GRADED}{last.name}, show=False)"
     if not (isinstance(last, ast.Expr) and student.CHECK_CALL.match(ast.get_source_segment(source, last) or "")):
         raise ValueError(f"a check cell must end with its d2l_ext.checks.check_*(...) call:\n{source}")
     lines = source.splitlines()
@@ -102,6 +108,7 @@ def _nbgrader(grade_id: str, *, solution: bool, points: int | None = None) -> di
 def source_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The nbgrader source of notebook ``name``: the instructor edition with nbgrader's metadata on each exercise."""
     nb = copy.deepcopy(nb)
+    nb.cells = [cell for cell in nb.cells if not student.is_instructor_note(cell)]  # speaker notes stay home
     exercise, points = 0, None
     for cell in nb.cells:
         if student.is_exercise(cell) and cell.cell_type == "markdown" and cell.source.startswith("### Exercise"):

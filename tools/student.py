@@ -3,8 +3,10 @@
     python tools/student.py [NB ...]     write build/student/NAME.ipynb
 
 The committed notebooks hold the worked solutions, in cells tagged ``solution``.
-The student edition replaces each solution cell by its stub and clears the
-outputs of the exercise cells (tagged ``exercise``); everything else is as
+The student edition replaces each solution cell by its stub, clears the outputs
+of the exercise cells (tagged ``exercise``) and of the cells whose output answers
+an in-class prediction (tagged ``answers-prediction``), and drops the instructor's
+notes (tagged ``instructor`` by ``tools/sync.py``); everything else is as
 committed. Stubs are derived from the solution, never written by hand:
 
 * a function keeps its signature and docstring; its body becomes a TODO that
@@ -85,9 +87,21 @@ def stub_cell(cell: nbformat.NotebookNode) -> None:
     cell.source = stub_source(cell.source) if cell.cell_type == "code" else ANSWER_PROMPT
 
 
+ANSWERS_PREDICTION = "answers-prediction"
+
+
+def answers_prediction(cell: nbformat.NotebookNode) -> bool:
+    return ANSWERS_PREDICTION in cell.metadata.get("tags", [])
+
+
+def is_instructor_note(cell: nbformat.NotebookNode) -> bool:
+    return sync.INSTRUCTOR in cell.metadata.get("tags", [])
+
+
 def clear_exercise_output(cell: nbformat.NotebookNode) -> None:
-    """Clear the outputs of a solution or exercise code cell, in place (they would show the answer)."""
-    if cell.cell_type == "code" and (is_solution(cell) or is_exercise(cell)):
+    """Clear the outputs of a cell that would show an answer, in place: a solution or exercise code cell, or
+    one whose output answers an in-class prediction."""
+    if cell.cell_type == "code" and (is_solution(cell) or is_exercise(cell) or answers_prediction(cell)):
         cell.outputs, cell.execution_count = [], None
 
 
@@ -99,8 +113,10 @@ def student_badge(nb: nbformat.NotebookNode, name: str) -> None:
 
 
 def student_edition(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """A copy of notebook ``name`` with every solution replaced by its stub, the exercise outputs cleared."""
+    """A copy of notebook ``name`` with every solution replaced by its stub, the outputs that answer an exercise
+    or a prediction cleared, and no instructor notes."""
     nb = copy.deepcopy(nb)
+    nb.cells = [cell for cell in nb.cells if not is_instructor_note(cell)]
     for cell in nb.cells:
         if is_solution(cell):
             stub_cell(cell)

@@ -94,6 +94,8 @@ def is_setup(cell: nbformat.NotebookNode) -> bool:
 
 
 GOING_FURTHER = "going-further"
+#: The tag of the instructor's notes (a cell starting "**Instructor notes**"): the student edition drops them.
+INSTRUCTOR = "instructor"
 # Sections off the core path of a 75-minute class: a heading that starts with one of these opens one, down to
 # the next heading of the same or a higher level. Such a heading starts its own markdown cell.
 OPTIONAL = ("Going further", "Checks")
@@ -137,7 +139,9 @@ def synced(nb: nbformat.NotebookNode, name: str, cfg: dict[str, str]) -> nbforma
             cell.metadata.pop("slideshow", None)
         else:
             cell.metadata["slideshow"] = {"slide_type": kind}
-        tags = [t for t in cell.metadata.get("tags", []) if t != GOING_FURTHER] + ([GOING_FURTHER] if optional else [])
+        notes = kind == "notes"
+        tags = [t for t in cell.metadata.get("tags", []) if t not in (GOING_FURTHER, INSTRUCTOR)]
+        tags += ([GOING_FURTHER] if optional else []) + ([INSTRUCTOR] if notes else [])
         if tags:
             cell.metadata["tags"] = tags
         else:

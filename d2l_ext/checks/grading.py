@@ -19,11 +19,12 @@ class NotPassed(AssertionError):
     """An exercise's check did not say ✓; the message is the check's verdict."""
 
 
-def graded(verdict: Verdict) -> None:
+def graded(verdict: Verdict, show: bool = True) -> None:
     """Print ``verdict`` if it says ✓ (the test passes); raise :class:`NotPassed` with it otherwise.
 
     Args:
         verdict: what a ``d2l_ext.checks.check_*`` returned.
+        show: print a passing verdict (a predict-then-run check has shown it already).
 
     Returns:
         None. Printed, not returned: nbgrader would read a returned value as a partial score.
@@ -33,4 +34,5 @@ def graded(verdict: Verdict) -> None:
     __tracebackhide__ = True  # IPython shows the student the verdict, not this frame
     if not verdict.passed:
         raise NotPassed(str(verdict))
-    print(verdict)
+    if show:
+        print(verdict)
