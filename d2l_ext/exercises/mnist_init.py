@@ -142,9 +142,11 @@ class MNISTInit:
         counts = torch.stack([torch.histc(a.float(), bins, *HIST_RANGE) for a in self.activations])
         return counts, torch.linspace(*HIST_RANGE, bins + 1)
 
-    def saturation(self, threshold: float = 0.99) -> list[float]:
-        """Share of each hidden layer's current activations with |a| > threshold (tanh saturated)."""
-        return [float((a.abs() > threshold).float().mean()) for a in self.activations]
+    def saturation(self, threshold: float = 0.99, activations: list[torch.Tensor] | None = None) -> list[float]:
+        """Share of each hidden layer's activations with |a| > threshold (tanh saturated): the current ones (the
+        last batch's), or ``activations`` (one (n, units) tensor per hidden layer, as :meth:`forward` returns)."""
+        acts = self.activations if activations is None else activations
+        return [float((a.abs() > threshold).float().mean()) for a in acts]
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float, float]:

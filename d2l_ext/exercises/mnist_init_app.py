@@ -92,7 +92,7 @@ class MNISTInitApp(ExerciseApp):
         self.preds_title = self.ax_preds.set_title("", fontsize=11)
 
         (self.cost_line,) = self.ax_cost.plot([], [], lw=1, marker=".", ms=3)
-        self.ax_cost.set(xlabel="batch", title="cost per batch")  # the title names the axis
+        self.ax_cost.set(xlabel="batch", title="cost per batch (cross-entropy, nats)")  # the title names the axis
         self.ax_cost.grid(True, alpha=0.3)
         self.alert = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes, ha="center", va="center",
                                        color="red", bbox={"fc": "white", "ec": "red"})  # fmt: skip
@@ -104,6 +104,7 @@ class MNISTInitApp(ExerciseApp):
             self.hists.append(ax.stairs(np.zeros(BINS), edges, fill=True, color="C2"))
             ax.set(xlim=HIST_RANGE, ylim=(0, 1), yticks=[])
             ax.set_title(f"hidden layer {k + 1}", fontsize=10)
+            ax.set_xlabel("activation", fontsize=9)
             ax.tick_params(labelsize=9)
 
     def _build_widgets(self) -> None:
