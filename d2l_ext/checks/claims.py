@@ -33,8 +33,8 @@ class Claim:
 
 
 CLAIMS: dict[str, Claim] = {
-    # 01: hidden ReLU outputs double, the first layer's input does not.
-    "memory at twice the width": Claim("the kept memory grows, but by less than 2x", lambda m: 1.5 < m < 2,
+    # 01: hidden ReLU outputs triple, the first layer's input does not.
+    "memory at three times the width": Claim("the kept memory grows, but by less than 3x", lambda m: 2 < m < 3,
         hint=('not everything that is kept grows with the width: what does the first layer need for its '
               'weight gradient?'),
     ),
