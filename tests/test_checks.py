@@ -281,6 +281,8 @@ def test_clip_gradients():
     always = lambda gs, t: [g * t / float(torch.cat([h.flatten() for h in gs]).norm()) for g in gs]  # noqa: E731
     verdict(checks.check_clip_gradients(always), WRONG, "already below theta")
     verdict(checks.check_clip_gradients(lambda gs, t: gs[:2]), WRONG, "one clipped tensor per gradient")
+    ignores_theta = lambda gs, t: clip(gs, 1.0)  # noqa: E731
+    verdict(checks.check_clip_gradients(ignores_theta), WRONG, "theta is ignored")
 
 
 # ---------------------------------------------------------------- 04: Xavier uniform

@@ -241,9 +241,8 @@ def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
     """Check ``clip_gradients(grads: list of tensors, theta) -> list`` (global-norm clipping)."""
     gen = torch.Generator().manual_seed(0)
     shapes = [(4, 3), (4,), (2, 4)]
-    for scale in (5.0, 0.05):  # the gradients' scale: total norm above, then below theta = 1
+    for scale, theta in ((5.0, 1.0), (0.05, 1.0), (5.0, 2.5)):  # the total norm above, below, above another theta
         grads = [scale * torch.randn(s, generator=gen, dtype=torch.float64) for s in shapes]
-        theta = 1.0
         got = call("clip_gradients", clip_gradients, [g.clone() for g in grads], theta)
         if not isinstance(got, (list, tuple)) or len(got) != len(grads):
             raise Stop(
@@ -266,7 +265,7 @@ def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
                 )
         flat = lambda gs: torch.cat([g.detach().double().flatten() for g in gs])  # noqa: E731
         norm = float(flat(grads).norm())
-        what = f"the result (for gradients of total norm {norm:.3g}, theta = 1)"
+        what = f"the result (for gradients of total norm {norm:.3g}, theta = {theta:g})"
         compare(
             "clip_gradients",
             flat(got),
@@ -281,6 +280,9 @@ def check_clip_gradients(clip_gradients: Callable[..., object]) -> Verdict:
                 "scale the whole vector instead.": flat(g.clamp(-theta, theta) for g in grads),
                 "a gradient whose norm is already below theta must stay as it is: "
                 "the factor is min(1, theta / ||g||).": flat(g * theta / norm for g in grads),
+                "theta is ignored: the clipped gradient must have norm theta, not 1.": flat(
+                    g * min(1.0, 1.0 / norm) for g in grads
+                ),
             },
             hint="g <- min(1, theta / ||g||) g, with ||g|| over all tensors together (the exercise's rule).",
         )
