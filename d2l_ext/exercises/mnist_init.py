@@ -96,6 +96,15 @@ class MNISTInit:
             activations.append(h)
         return self.layers[-1](h), activations
 
+    def as_sequential(self) -> nn.Sequential:
+        """The engine's network as an ``nn.Sequential``, tanh between the layers: (n, 784) -> logits (n, 10).
+
+        It shares the engine's layers (no copy), so it computes what :meth:`forward` computes and a
+        gradient taken through it lands on the engine's parameters.
+        """
+        hidden = [m for layer in self.layers[:-1] for m in (layer, nn.Tanh())]
+        return nn.Sequential(*hidden, self.layers[-1])
+
     @torch.no_grad()
     def _observe(self, X: torch.Tensor, y: torch.Tensor) -> None:
         """Show a batch without training on it (the state after reset)."""
