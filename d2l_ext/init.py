@@ -134,7 +134,8 @@ def variance_by_layer(
 
     A stack of ``depth`` Linear(width, width) layers, each followed by
     ``activation`` ("identity", "tanh", "relu", "sigmoid"), initialized by
-    ``scheme`` (biases 0). Input: ``n`` examples with N(0, 1) features. Backward:
+    ``scheme`` (biases 0, except the "default" scheme's U(±1/sqrt(n_in))).
+    Input: ``n`` examples with N(0, 1) features. Backward:
     the gradient of ``sum(output * r)`` with r ~ N(0, 1), so the output layer's
     gradient has variance 1. Returns ``{"forward": [...], "backward": [...]}``,
     one variance per layer: the output of layer l going forward, and the

@@ -2,6 +2,7 @@
 
 - :func:`deep_mlp`: a deep stack of equal-width layers with a chosen activation.
 - :func:`layer_grad_norms`: the gradient norm of every Linear layer's weight on one batch.
+- :func:`hidden_grad_norms`: the norm of dLoss/dh for every hidden layer's output h on one batch.
 - :func:`product_norms`: the norm of a running product of random Gaussian matrices.
 - :func:`log_product_norms`: the same in log space (renormalized each step), immune to overflow.
 - :func:`log_norm_chains`: the log norm of ``M_k ... M_1 v`` step by step, on independent chains.
@@ -21,6 +22,7 @@ from .core import validate
 __all__ = [
     "ACTIVATION_LAYERS",
     "deep_mlp",
+    "hidden_grad_norms",
     "layer_grad_norms",
     "log_norm_chains",
     "log_product_norms",
@@ -86,6 +88,39 @@ def layer_grad_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn
     weights = [m.weight for m in linears]
     loss = loss_fn(model(X), y)
     grads = torch.autograd.grad(loss, weights)
+    return [float(g.norm()) for g in grads]
+
+
+def hidden_grad_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn=F.cross_entropy) -> list[float]:
+    """Frobenius norm of dLoss/dh for the output h of every activation layer of ``model``, input side first.
+
+    The activation layers are the modules of :data:`ACTIVATION_LAYERS` (as :func:`deep_mlp` builds them).
+    One forward and backward pass on the batch ``(X, y)``; parameter gradients are left as they were.
+    The ratio of neighbouring entries is how much one layer (its weights and its activation's derivative)
+    scales the gradient on its way back. Raises ValueError for a model without activation layers.
+
+    Args:
+        model: a network with activation modules (``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``, ``nn.Identity``).
+        X: (n, ...) a batch of inputs.
+        y: (n,) int64 labels.
+        loss_fn: the loss, ``F.cross_entropy`` by default.
+
+    Returns:
+        One float per activation layer, input side first: the norm of dLoss/dh over the (n, width) batch.
+    """
+    kinds = tuple(ACTIVATION_LAYERS.values())
+    layers = [m for m in model.modules() if isinstance(m, kinds)]
+    if not layers:
+        raise ValueError(f"model has no activation layer to measure ({type(model).__name__}); "
+                         f"expected one of {[k.__name__ for k in kinds]}")
+    outputs: list[torch.Tensor] = []
+    hooks = [m.register_forward_hook(lambda module, inputs, out: outputs.append(out)) for m in layers]
+    try:
+        loss = loss_fn(model(X), y)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    grads = torch.autograd.grad(loss, outputs)
     return [float(g.norm()) for g in grads]
 
 

@@ -105,13 +105,13 @@ def test_predictions_and_choices():
 
 def test_claims_fail_the_notebook_once_measured():
     """A measurement outside its claim raises (nbval fails); inside, the verdict never shows the claim's range."""
-    v = _predict("memory at twice the width", 1.72, 1.72, rtol=0.05)[0]
+    v = _predict("memory at three times the width", 2.45, 2.45, rtol=0.05)[0]
     verdict(v, CORRECT)
-    assert "1.5" not in str(v) and "less than" not in str(v)
-    for broken in (1.4, 2.0):
+    assert "2 <" not in str(v) and "less than" not in str(v)
+    for broken in (1.9, 3.0):
         checks.forget()
-        with pytest.raises(checks.ClaimError, match="by less than 2x.*measured"):
-            _predict("memory at twice the width", 1.72, broken, rtol=0.05)
+        with pytest.raises(checks.ClaimError, match="by less than 3x.*measured"):
+            _predict("memory at three times the width", 2.45, broken, rtol=0.05)
 
     def choose(prediction, facts):
         @checks.check_choice("dropout at test time", prediction, ["lower", "higher"])
@@ -141,11 +141,11 @@ def test_a_prediction_is_read_before_the_run_and_the_run_happens_once():
 
 def test_only_the_first_guess_counts():
     """A first wrong prediction says which way it is off, with the hint, not the measurement; a second shows it."""
-    first = verdict(_predict("memory at twice the width", 2.0, 1.72, rtol=0.05)[0], WRONG, "too high", "hint:")
-    assert "1.72" not in str(first)
-    second = verdict(_predict("memory at twice the width", 1.3, 1.72, rtol=0.05)[0], WRONG, "1.72")
+    first = verdict(_predict("memory at three times the width", 3.0, 2.45, rtol=0.05)[0], WRONG, "too high", "hint:")
+    assert "2.45" not in str(first)
+    second = verdict(_predict("memory at three times the width", 1.3, 2.45, rtol=0.05)[0], WRONG, "2.45")
     assert "not everything that is kept grows" in str(second)
-    verdict(_predict("memory at twice the width", 1.72, 1.72, rtol=0.05)[0], CORRECT, "1.72")
+    verdict(_predict("memory at three times the width", 2.45, 2.45, rtol=0.05)[0], CORRECT, "2.45")
 
 
 def test_the_measurement_stays_out_of_the_namespace():
@@ -379,6 +379,8 @@ def test_clip_gradients():
     always = lambda gs, t: [g * t / float(torch.cat([h.flatten() for h in gs]).norm()) for g in gs]  # noqa: E731
     verdict(checks.check_clip_gradients(always), WRONG, "already below theta")
     verdict(checks.check_clip_gradients(lambda gs, t: gs[:2]), WRONG, "one clipped tensor per gradient")
+    ignores_theta = lambda gs, t: clip(gs, 1.0)  # noqa: E731
+    verdict(checks.check_clip_gradients(ignores_theta), WRONG, "the bound is theta")
 
 
 # ---------------------------------------------------------------- 04: He uniform

@@ -167,3 +167,13 @@ def test_inits_are_the_exercises_four_and_the_app_offers_them(digits):
     variances = {name: SCHEMES[INIT_SCHEMES[name]].variance(300, 300) for name in INITS}
     assert variances == pytest.approx({"zero": 0.0, "uniform": 1 / 900, "xavier": 1 / 300, "standard_normal": 1.0})
     assert list(MNISTInitApp(MNISTInit(data=digits)).init.options) == list(INITS)
+
+
+def test_as_sequential_is_the_engines_network(digits):
+    e = MNISTInit("xavier", data=digits)
+    net = e.as_sequential()
+    X = digits[0][:7]
+    logits, _ = e.forward(X)
+    assert torch.equal(net(X), logits)  # the same computation, tanh between the layers
+    net(X).sum().backward()
+    assert e.layers[0].weight.grad is not None  # shared parameters, not a copy

@@ -138,3 +138,17 @@ def test_inits_scale_the_variance_by_the_exercises_factors():
 
     assert [SCHEMES[name].variance(10, 1) * 10 for name in INITS] == pytest.approx([0.0, 0.01, 1.0, 100.0])
     assert list(PlaygroundApp().init.options) == list(INITS)
+
+
+def test_line_widths_show_the_scale_of_each_init():
+    """The weights view draws the four inits at one fixed scale: a larger init draws thicker lines."""
+    from d2l_ext.exercises.playground_app import WIDTH_SCALE, line_widths
+
+    lo, hi = WIDTH_SCALE["weights"]
+    mean_width = {}
+    for init in ("too_small", "appropriate", "too_large"):
+        flat = np.concatenate([w.numpy().reshape(-1) for w in Playground("circle", init).weights()])
+        mean_width[init] = line_widths(flat, lo, hi).mean()
+    assert mean_width["too_small"] < mean_width["appropriate"] - 0.5 < mean_width["too_large"] - 1.0
+    widths = line_widths(np.array([0.0, lo / 10, lo, hi, hi * 10]), lo, hi)
+    assert np.allclose(widths, [0.4, 0.4, 0.4, 5.4, 5.4])

@@ -44,6 +44,43 @@ def test_sigmoid_gradients_vanish_and_he_relu_stays_flat():
     assert 0.1 < he[0] / he[-1] < 10
 
 
+def test_hidden_grad_norms_match_retained_grads_and_leave_grads_alone():
+    torch.manual_seed(0)
+    net = stability.deep_mlp(3, 8, "relu", in_features=5, out_features=3)
+    X, y = torch.randn(10, 5), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    norms = stability.hidden_grad_norms(net, X, y)
+    assert len(norms) == 3 and all(m.weight.grad is None for m in net if isinstance(m, nn.Linear))
+    h, kept = X, []
+    for m in net:
+        h = m(h)
+        if isinstance(m, nn.ReLU):
+            h.retain_grad()
+            kept.append(h)
+    nn.functional.cross_entropy(h, y).backward()
+    assert np.allclose(norms, [t.grad.norm().item() for t in kept])
+
+
+def test_hidden_grad_norms_per_layer_factor_follows_the_weights():
+    """Through ReLU the gradient shrinks by about g / sqrt(2) per layer: He's g = sqrt(2) keeps it."""
+    X, y = torch.rand(256, 128), torch.randint(0, 10, (256,))
+    factors = {}
+    for gain in (1.0, 2**0.5):
+        torch.manual_seed(0)
+        net = stability.deep_mlp(12, 256, "relu", in_features=128)
+        for m in net.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, std=gain / m.in_features**0.5)
+                nn.init.zeros_(m.bias)
+        norms = stability.hidden_grad_norms(net, X, y)
+        factors[gain] = (norms[0] / norms[-1]) ** (1 / (len(norms) - 1))
+    assert abs(factors[1.0] - 2**-0.5) < 0.1 and abs(factors[2**0.5] - 1) < 0.15
+
+
+def test_hidden_grad_norms_needs_activation_layers():
+    with pytest.raises(ValueError, match="no activation layer"):
+        stability.hidden_grad_norms(nn.Linear(3, 2), torch.zeros(2, 3), torch.zeros(2, dtype=torch.long))
+
+
 def test_layer_grad_norms_needs_linear_layers():
     with pytest.raises(ValueError, match="no nn.Linear"):
         stability.layer_grad_norms(nn.Sequential(nn.ReLU()), torch.zeros(2, 3), torch.zeros(2, dtype=torch.long))

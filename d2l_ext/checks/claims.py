@@ -33,14 +33,15 @@ class Claim:
 
 
 CLAIMS: dict[str, Claim] = {
-    # 01: hidden ReLU outputs double, the first layer's input does not.
-    "memory at twice the width": Claim("the kept memory grows, but by less than 2x", lambda m: 1.5 < m < 2,
+    # 01: hidden ReLU outputs triple, the first layer's input does not.
+    "memory at three times the width": Claim("the kept memory grows, but by less than 3x", lambda m: 2 < m < 3,
         hint=('not everything that is kept grows with the width: what does the first layer need for its '
               'weight gradient?'),
     ),
-    # 02: the first layer's gradient norm over the last one's, 5 sigmoid layers of 256 units.
+    # 02: the first layer's gradient norm over the output layer's, 5 sigmoid layers of 256 units.
     "5 sigmoid layers": Claim("the gradient still vanishes, by more than 3 orders of magnitude", lambda m: m < 1e-3,
-        hint='if every layer multiplies the gradient by the same factor r, 20 layers give r**20 and 5 give r**5.',
+        hint=('if every layer multiplies the gradient by the same factor r, 20 layers give r**20 and 5 give r**5; '
+              '(1/4)**5 counts only sigma\'s bound, not the weights.'),
     ),
     # 03: 4x4 standard normals grow about 0.56 nats per product: ln(1.8e308) / 0.56 is about 1,260.
     "float64 overflow": Claim("float64 overflows, far later than float32: after 1,000 to 1,500 products",
@@ -72,9 +73,11 @@ CLAIMS: dict[str, Claim] = {
     ),
     # 07: the peak at p = n comes from the square, nearly singular system, not from the flipped labels.
     "double descent without label noise": Claim(
-        "with the true labels the validation error still peaks at p = n, as high as with 20% flipped",
-        lambda m, peak, noisy_peak: m == "as high" and abs(peak - noisy_peak) < 0.05,
-        ("peak", "noisy_peak"),
+        "with the true labels the validation error still peaks at p = n, as high as with 20% flipped, and the"
+        " fit's norm there stays more than half as large",
+        lambda m, peak, noisy_peak, norm, noisy_norm: (m == "as high" and abs(peak - noisy_peak) < 0.05
+                                                       and norm > noisy_norm / 2),
+        ("peak", "noisy_peak", "norm", "noisy_norm"),
         hint='at p = n exactly one classifier fits the targets: what makes it need huge weights, the flipped '
         'labels or the nearly singular square system of features?',
     ),
@@ -87,9 +90,11 @@ CLAIMS: dict[str, Claim] = {
     ),
     # 08: p = 0.9 is so much noise that 10 epochs underfit.
     "much more dropout": Claim(
-        "p = 0.9 ends at least 0.05 below p = 0.5 in validation accuracy",
-        lambda m, acc_09, acc_05: m == "lower" and acc_09 < acc_05 - 0.05,
-        ("acc_09", "acc_05"),
+        "p = 0.9 ends at least 0.05 below p = 0.5 in validation accuracy, and fits its training images"
+        " at least 0.05 worse (it underfits)",
+        lambda m, acc_09, acc_05, train_09, train_05: (m == "lower" and acc_09 < acc_05 - 0.05
+                                                       and train_09 < train_05 - 0.05),
+        ("acc_09", "acc_05", "train_09", "train_05"),
         hint='with p = 0.9 each example keeps a tenth of the units, each multiplied by 10: how noisy is that?',
     ),
 }

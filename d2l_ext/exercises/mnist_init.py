@@ -96,6 +96,15 @@ class MNISTInit:
             activations.append(h)
         return self.layers[-1](h), activations
 
+    def as_sequential(self) -> nn.Sequential:
+        """The engine's network as an ``nn.Sequential``, tanh between the layers: (n, 784) -> logits (n, 10).
+
+        It shares the engine's layers (no copy), so it computes what :meth:`forward` computes and a
+        gradient taken through it lands on the engine's parameters.
+        """
+        hidden = [m for layer in self.layers[:-1] for m in (layer, nn.Tanh())]
+        return nn.Sequential(*hidden, self.layers[-1])
+
     @torch.no_grad()
     def _observe(self, X: torch.Tensor, y: torch.Tensor) -> None:
         """Show a batch without training on it (the state after reset)."""
@@ -142,9 +151,11 @@ class MNISTInit:
         counts = torch.stack([torch.histc(a.float(), bins, *HIST_RANGE) for a in self.activations])
         return counts, torch.linspace(*HIST_RANGE, bins + 1)
 
-    def saturation(self, threshold: float = 0.99) -> list[float]:
-        """Share of each hidden layer's current activations with |a| > threshold (tanh saturated)."""
-        return [float((a.abs() > threshold).float().mean()) for a in self.activations]
+    def saturation(self, threshold: float = 0.99, activations: list[torch.Tensor] | None = None) -> list[float]:
+        """Share of each hidden layer's activations with |a| > threshold (tanh saturated): the current ones (the
+        last batch's), or ``activations`` (one (n, units) tensor per hidden layer, as :meth:`forward` returns)."""
+        acts = self.activations if activations is None else activations
+        return [float((a.abs() > threshold).float().mean()) for a in acts]
 
     @torch.no_grad()
     def evaluate(self) -> tuple[float, float]:

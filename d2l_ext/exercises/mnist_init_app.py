@@ -70,12 +70,12 @@ class MNISTInitApp(ExerciseApp):
             2,
             5,
             width_ratios=[1.5, 1.5, 1.3, 0.8, 0.8],
-            wspace=0.45,
-            hspace=0.45,
+            wspace=0.5,
+            hspace=0.55,
             left=0.01,
             right=0.99,
             bottom=0.12,
-            top=0.9,
+            top=0.78,
         )
         self.ax_images = self.fig.add_subplot(gs[:, 0])
         self.ax_preds = self.fig.add_subplot(gs[:, 1])
@@ -92,7 +92,7 @@ class MNISTInitApp(ExerciseApp):
         self.preds_title = self.ax_preds.set_title("", fontsize=11)
 
         (self.cost_line,) = self.ax_cost.plot([], [], lw=1, marker=".", ms=3)
-        self.ax_cost.set(xlabel="batch", title="cost per batch")  # the title names the axis
+        self.ax_cost.set(xlabel="batch", title="cost per batch\n(cross-entropy, nats)")  # the title names the axis
         self.ax_cost.grid(True, alpha=0.3)
         self.alert = self.ax_cost.text(0.5, 0.5, "", transform=self.ax_cost.transAxes, ha="center", va="center",
                                        color="red", bbox={"fc": "white", "ec": "red"})  # fmt: skip
@@ -104,7 +104,11 @@ class MNISTInitApp(ExerciseApp):
             self.hists.append(ax.stairs(np.zeros(BINS), edges, fill=True, color="C2"))
             ax.set(xlim=HIST_RANGE, ylim=(0, 1), yticks=[])
             ax.set_title(f"hidden layer {k + 1}", fontsize=10)
+            if k >= 2:  # the bottom row names the axis; the top row's label would run into the titles below
+                ax.set_xlabel("activation", fontsize=9)
             ax.tick_params(labelsize=9)
+        self.fig.text(0.86, 0.99, "activations of each hidden layer\n(height: share of the layer's, one scale)",
+                      ha="center", va="top", fontsize=9)
 
     def _build_widgets(self) -> None:
         self.init = widgets.Dropdown(options=list(INITS), value=self.engine.init, description="init")

@@ -34,6 +34,18 @@ def network_layout(sizes: tuple[int, ...] = LAYER_SIZES) -> tuple[list[np.ndarra
     return nodes, links
 
 
+#: view -> (lo, hi): a line is thinnest at |value| <= lo and thickest at >= hi, on a log scale fixed for every
+#: init, so that the four inits' weights (and gradients) differ in width, not only in the title's number.
+WIDTH_SCALE: dict[str, tuple[float, float]] = {"weights": (1e-3, 10.0), "gradients": (1e-4, 100.0)}
+
+
+def line_widths(values: np.ndarray, lo: float, hi: float, thin: float = 0.4, thick: float = 5.4) -> np.ndarray:
+    """Line widths for values (any shape): ``thin`` at |value| <= lo (and for 0), ``thick`` at >= hi, log in between."""
+    mag = np.abs(values)
+    frac = np.clip((np.log10(np.maximum(mag, lo)) - np.log10(lo)) / (np.log10(hi) - np.log10(lo)), 0.0, 1.0)
+    return thin + (thick - thin) * frac
+
+
 class PlaygroundApp(ExerciseApp):
     """The playground with choosers, buttons and three views (network, cost, decision boundary).
 
@@ -72,10 +84,12 @@ class PlaygroundApp(ExerciseApp):
         ax_net.set(xlim=(-0.4, 3.4), ylim=(-3.4, 3.6))
         ax_net.set_axis_off()
         handles = [Line2D([], [], color=POSITIVE, lw=2, label="positive"),
-                   Line2D([], [], color=NEGATIVE, lw=2, label="negative")]  # fmt: skip
-        self.legend = ax_net.legend(handles=handles, loc="lower center", ncol=2, fontsize=9, frameon=False,
+                   Line2D([], [], color=NEGATIVE, lw=2, label="negative"),
+                   Line2D([], [], color=NEUTRAL, lw=2, label="zero")]  # fmt: skip
+        self.legend = ax_net.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False,
                                     bbox_to_anchor=(0.5, -0.12))  # fmt: skip
-        self.net_title = ax_net.set_title("", fontsize=10, pad=16)
+        # two lines, written before tight_layout so that the layout leaves room for the title draw() writes
+        self.net_title = ax_net.set_title(self._net_title("weights", 0.0), fontsize=10, pad=16)
 
         (self.cost_line,) = ax_cost.plot([], [], color="C0")
         ax_cost.set(xlabel="step", ylabel="cost (log scale)", yscale="log", title="cost")
@@ -91,6 +105,12 @@ class PlaygroundApp(ExerciseApp):
                                    bbox={"fc": "white", "alpha": 0.8, "ec": "red"})  # fmt: skip
         self.alert.set_visible(False)
         self.fig.tight_layout()
+
+    @staticmethod
+    def _net_title(view: str, biggest: float) -> str:
+        """The network view's title: what is drawn, the fixed log scale of the widths, the largest |value|."""
+        lo, hi = WIDTH_SCALE[view]
+        return f"{view}: width grows with log |value|\nthin at {lo:g}, thick at {hi:g}; largest {biggest:.3g}"
 
     def _build_widgets(self) -> None:
         self.dataset = widgets.Dropdown(options=list(TOY_2D_NAMES), value=self.pg.dataset, description="data")
@@ -120,11 +140,12 @@ class PlaygroundApp(ExerciseApp):
         flat = np.concatenate([v.numpy().reshape(-1) for v in values])
         flat = np.where(np.isfinite(flat), flat, 0.0)
         biggest = float(np.abs(flat).max())
-        widths = 0.4 + (5.0 * np.abs(flat) / biggest if biggest > 0 else 0.0 * flat)
+        lo, hi = WIDTH_SCALE[self.view.value]
+        widths = line_widths(flat, lo, hi)
         colors = np.where(flat > 0, POSITIVE, np.where(flat < 0, NEGATIVE, NEUTRAL))
         self.link_lines.set_linewidths(widths)
         self.link_lines.set_colors(list(colors))
-        self.net_title.set_text(f"{self.view.value}: line width ∝ |value|, largest {biggest:.3g}")
+        self.net_title.set_text(self._net_title(self.view.value, biggest))
 
         costs = np.asarray(pg.costs, dtype=float)
         self.cost_line.set_data(np.arange(len(costs)), costs)

@@ -121,11 +121,11 @@ EXERCISES: dict[str, Exercise] = {
         ),
         right=(_bias("return torch.where(z > 0, W2.T @ dJ_do, torch.zeros_like(z)), dJ_do.clone()"),),
     ),
-    "memory at twice the width": Exercise(
+    "memory at three times the width": Exercise(
         requires=("one number: the factor",),
         forbids=(),
-        wrong=(("predicted_factor = 2.0", ("too high", "hint")), ("predicted_factor = 1.0", ("too low", "measured"))),
-        right=("predicted_factor = np.float64((8 * 512 + 784) / (8 * 256 + 784))",),
+        wrong=(("predicted_factor = 3.0", ("too high", "hint")), ("predicted_factor = 1.0", ("too low", "measured"))),
+        right=("predicted_factor = np.float64((8 * 768 + 784) / (8 * 256 + 784))",),
     ),
     "numerical_grad": Exercise(
         requires=("central differences with the eps given", "a tensor shaped like x, of its dtype", "x left as it was"),
