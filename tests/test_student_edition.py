@@ -198,6 +198,10 @@ def test_leak_detection_catches_a_leak():
 
 def test_student_edition(nb):
     edition = student.student_edition(nb, nb.path.name)
+    notes = [c for c in nb.cells if student.is_instructor_note(c)]
+    assert notes and all(c.source.startswith("**Instructor notes**") for c in notes)
+    assert not any(c.source.startswith("**Instructor notes**") for c in edition.cells), "notes are the instructor's"
+    nb = nbformat.from_dict({**nb, "cells": [c for c in nb.cells if not student.is_instructor_note(c)]})
     assert len(edition.cells) == len(nb.cells) and edition.metadata["d2l_ext"]["edition"] == "student"
     cfg = student.sync.course_config()
     badge = f"colab.research.google.com/github/{cfg['slug']}/blob/{cfg['student_branch']}/notebooks/{nb.path.name})"
@@ -224,6 +228,8 @@ def test_student_edition(nb):
             assert after.source == student.ANSWER_PROMPT
         elif student.is_exercise(before) and before.cell_type == "code":
             assert after.source == before.source and after.outputs == [] and after.execution_count is None
+        elif student.answers_prediction(before):
+            assert after.source == before.source and after.outputs == [], "an in-class prediction's answer"
         elif before is nb.cells[0]:
             assert student.sync.BADGE_RE.sub("", after.source) == student.sync.BADGE_RE.sub("", before.source)
         else:
