@@ -261,6 +261,11 @@ def test_bias_grads():
     verdict(checks.check_bias_grads(summed), WRONG, "dJ/db1 has shape ()")
     verdict(checks.check_bias_grads(lambda *a: bias_grads(*a)[0]), WRONG, "return a pair")
 
+    def no_biases(x, y, W1, b1, W2, b2, lam):  # a forward pass without either bias
+        return bias_grads(x, y, W1, torch.zeros_like(b1), W2, torch.zeros_like(b2), lam)
+
+    verdict(checks.check_bias_grads(no_biases), WRONG, "leaves out both biases")
+
 
 def numerical_grad(f, x, eps=1e-6):
     grad = torch.zeros_like(x)

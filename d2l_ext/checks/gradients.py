@@ -177,6 +177,9 @@ def check_bias_grads(bias_grads: Callable[..., object]) -> Verdict:
                 "your forward pass leaves out b1: z = W1 x + b1, and o follows from that z.": (
                     torch.softmax(W2 @ torch.relu(z_no_b1) + b2, 0) - one_hot(o, y)
                 ),
+                "your forward pass leaves out both biases: z = W1 x + b1, o = W2 h + b2.": (
+                    torch.softmax(W2 @ torch.relu(z_no_b1), 0) - one_hot(o, y)
+                ),
             },
             hint="o = W2 h + b2, so do/db2 is the identity: dJ/db2 = dJ/do, as in (5.3.9).",
             dtype=torch.float64,

@@ -80,7 +80,7 @@ def _judge(exercise: str, correct: bool, said: str, evidence: str, direction: st
     if _WRONG[exercise] == 1:
         return Verdict(exercise, WRONG, f"not what the run measures: {direction}. Think again, then change your "
                        "prediction; the measurement is shown after a second try.", hint(exercise))  # fmt: skip
-    return Verdict(exercise, WRONG, f"{said}.{more}", hint(exercise))
+    return Verdict(exercise, WRONG, f"{said} ({direction}).{more}", hint(exercise))
 
 
 def check_prediction(

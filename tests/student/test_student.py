@@ -2,7 +2,7 @@
 
 For each notebook of build/student/ (`make student` writes it), one kernel runs the cells in order. At each
 exercise's check it first runs the check on the stub (it must say "not done yet"), then types each answer of
-tests/student/cases.py into the stub's cell and runs the check again: a wrong answer must never get a ✓ and
+tests/student/student_cases.py into the stub's cell and runs the check again: a wrong answer must never get a ✓ and
 must get its specific hint; a right answer unlike the worked solution must get one. Then the stub goes back.
 It also fails on an instructor note or an output that answers a prediction in the student edition, and it
 writes build/student/retry_costs.json: how long each predict-then-run check takes with no prediction, on
@@ -24,12 +24,12 @@ import nbformat
 import pytest
 from jupyter_client.manager import KernelManager
 
-from .cases import EXERCISES
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tools"))
 import student  # noqa: E402
 import sync  # noqa: E402
+from student_cases import EXERCISES  # noqa: E402  (the answers a student types, tests/student/student_cases.py)
 
 EDITION = ROOT / "build" / "student"
 NAMES = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]

@@ -75,11 +75,11 @@ EXERCISES: dict[str, Exercise] = {
             (_weight("return torch.outer(W2.T @ dJ_do, x) + lam * W1, torch.outer(dJ_do, h) + lam * W2"), ("phi'(z)",)),
             (_weight("return torch.outer(W2.T @ dJ_do * phi_prime(h), x) + lam * W1, torch.outer(dJ_do, h) + lam * W2"),
              ("evaluated at z",)),
-            (_weight("return torch.outer(W2.T @ dJ_do * phi_prime(z), x), torch.outer(dJ_do, h)"), ("two paths",)),
+            (_weight("return torch.outer(W2.T @ dJ_do * phi_prime(z), x), torch.outer(dJ_do, h)"), ("paths",)),
             (_weight("return torch.outer(dJ_do, h) + lam * W2, torch.outer(W2.T @ dJ_do * phi_prime(z), x) + lam * W1"),
              ("wrong order",)),
             (_weight("g = torch.outer(W2.T @ dJ_do * phi_prime(z), x) + 0.01 * W1\nreturn g, torch.outer(dJ_do, h) + 0.01 * W2"),
-             ("two paths", "lam")),
+             ("paths", "lam")),
             (
                 "def weight_grads(x, y, W1, W2, lam, phi, phi_prime):\n"
                 "    W1, W2 = W1.clone().requires_grad_(), W2.clone().requires_grad_()\n"
@@ -270,6 +270,7 @@ EXERCISES: dict[str, Exercise] = {
             ),
         ),
         right=(
+            "import numpy as np\n\n\n"
             "def count_distinct_units(W, atol=1e-6):\n"
             "    close = (W[:, None, :] - W[None, :, :]).abs().amax(-1) <= atol\n"
             "    return np.int64(sum(not close[i, :i].any() for i in range(len(W))))",
