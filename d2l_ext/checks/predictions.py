@@ -54,6 +54,12 @@ def _key(run: Callable[[], object]) -> object:
     return (code.co_code, code.co_consts) if code is not None else id(run)
 
 
+def _not_predicted(exercise: str) -> Verdict:
+    """The verdict while the prediction is still None: the run does not start."""
+    return Verdict(exercise, NOT_DONE, "write your prediction in the cell above first (it is still None); the run "
+                   "starts once you have.")  # fmt: skip
+
+
 def _measure(exercise: str, run: Callable[[], object]) -> tuple[Any, str, dict]:
     key = (exercise, _key(run))
     if key not in _MEASURED:
@@ -93,8 +99,7 @@ def check_prediction(
 
     def decorate(run: Callable[[], object]) -> Verdict:
         if prediction is None:
-            return _show(Verdict(exercise, NOT_DONE, "write your prediction in the cell above first (it is still "
-                                 "None); the run starts once you have."))  # fmt: skip
+            return _show(_not_predicted(exercise))
         p = number(prediction)
         if p is None or not math.isfinite(p):
             return _show(Verdict(exercise, NOT_DONE, f"a prediction is one finite number, got {prediction!r}."))
@@ -124,8 +129,7 @@ def check_choice(
 
     def decorate(run: Callable[[], object]) -> Verdict:
         if prediction is None:
-            return _show(Verdict(exercise, NOT_DONE, "write your prediction in the cell above first (it is still "
-                                 "None); the run starts once you have."))  # fmt: skip
+            return _show(_not_predicted(exercise))
         choice = canon.get(prediction.strip().lower()) if isinstance(prediction, str) else None
         if choice is None:
             listed = ", ".join(map(repr, options))
